@@ -1,0 +1,300 @@
+#include <string.h>
+
+#include "jsonscan.h"
+
+struct scan {
+	const unsigned char	*p, *end;
+	const char		*why;
+};
+
+static int	scan_value(struct scan *, int depth);
+
+static void
+skip_ws(struct scan *sc)
+{
+	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
+	    *sc->p == '\n' || *sc->p == '\r'))
+		sc->p++;
+}
+
+static int
+fail(struct scan *sc, const char *why)
+{
+	if (sc->why == NULL)
+		sc->why = why;
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at p, or 0 if it is not valid. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	size_t need, i;
+	unsigned int cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		need = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		need = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		need = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if ((size_t)(end - p) < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return need;
+}
+
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((k = utf8_seq(p, end)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+static int
+scan_string(struct scan *sc)
+{
+	size_t k;
+	int i;
+
+	sc->p++;	/* the opening quote */
+	while (sc->p < sc->end) {
+		unsigned char c = *sc->p;
+
+		if (c == '"') {
+			sc->p++;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character in string");
+		if (c == '\\') {
+			if (++sc->p >= sc->end)
+				break;
+			switch (*sc->p) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				sc->p++;
+				break;
+			case 'u':
+				for (i = 1; i <= 4; i++)
+					if (sc->p + i >= sc->end ||
+					    strchr("0123456789abcdefABCDEF",
+					    sc->p[i]) == NULL || sc->p[i] == 0)
+						return fail(sc, "bad \\u escape");
+				sc->p += 5;
+				break;
+			default:
+				return fail(sc, "bad escape in string");
+			}
+			continue;
+		}
+		if (c < 0x80) {
+			sc->p++;
+			continue;
+		}
+		if ((k = utf8_seq(sc->p, sc->end)) == 0)
+			return fail(sc, "invalid UTF-8");
+		sc->p += k;
+	}
+	return fail(sc, "unterminated string");
+}
+
+static int
+digits(struct scan *sc)
+{
+	const unsigned char *from = sc->p;
+
+	while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+		sc->p++;
+	return sc->p > from ? 0 : -1;
+}
+
+static int
+scan_number(struct scan *sc)
+{
+	if (*sc->p == '-')
+		sc->p++;
+	if (sc->p < sc->end && *sc->p == '0')
+		sc->p++;
+	else if (digits(sc) != 0)
+		return fail(sc, "bad number");
+	if (sc->p < sc->end && *sc->p == '.') {
+		sc->p++;
+		if (digits(sc) != 0)
+			return fail(sc, "bad number");
+	}
+	if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+		sc->p++;
+		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+			sc->p++;
+		if (digits(sc) != 0)
+			return fail(sc, "bad number");
+	}
+	return 0;
+}
+
+static int
+scan_word(struct scan *sc, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(sc->end - sc->p) < n || memcmp(sc->p, word, n) != 0)
+		return fail(sc, "not JSON");
+	sc->p += n;
+	return 0;
+}
+
+static int
+scan_container(struct scan *sc, int depth, unsigned char close)
+{
+	if (depth >= JSON_MAX_DEPTH)
+		return fail(sc, "nested too deeply");
+	sc->p++;
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == close) {
+		sc->p++;
+		return 0;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (sc->p >= sc->end || *sc->p != '"')
+				return fail(sc, "object key is not a string");
+			if (scan_string(sc) != 0)
+				return -1;
+			skip_ws(sc);
+			if (sc->p >= sc->end || *sc->p != ':')
+				return fail(sc, "missing ':' in object");
+			sc->p++;
+			skip_ws(sc);
+		}
+		if (scan_value(sc, depth + 1) != 0)
+			return -1;
+		skip_ws(sc);
+		if (sc->p >= sc->end)
+			return fail(sc, "unterminated object or array");
+		if (*sc->p == close) {
+			sc->p++;
+			return 0;
+		}
+		if (*sc->p != ',')
+			return fail(sc, "missing ',' between elements");
+		sc->p++;
+		skip_ws(sc);
+	}
+}
+
+static int
+scan_value(struct scan *sc, int depth)
+{
+	if (sc->p >= sc->end)
+		return fail(sc, "empty input");
+	switch (*sc->p) {
+	case '{':
+		return scan_container(sc, depth, '}');
+	case '[':
+		return scan_container(sc, depth, ']');
+	case '"':
+		return scan_string(sc);
+	case 't':
+		return scan_word(sc, "true");
+	case 'f':
+		return scan_word(sc, "false");
+	case 'n':
+		return scan_word(sc, "null");
+	default:
+		if (*sc->p == '-' || (*sc->p >= '0' && *sc->p <= '9'))
+			return scan_number(sc);
+		return fail(sc, "not JSON");
+	}
+}
+
+int
+json_validate(const char *s, size_t n, const char **why)
+{
+	struct scan sc = { (const unsigned char *)s,
+	    (const unsigned char *)s + n, NULL };
+
+	skip_ws(&sc);
+	if (sc.p >= sc.end) {
+		fail(&sc, "empty line");
+	} else if (scan_value(&sc, 0) == 0) {
+		skip_ws(&sc);
+		if (sc.p == sc.end)
+			return 0;
+		fail(&sc, "more than one JSON value on the line");
+	}
+	if (why != NULL)
+		*why = sc.why;
+	return -1;
+}
+
+int
+json_member_span(const char *s, size_t n, const char *name,
+    const char **start, size_t *len)
+{
+	struct scan sc = { (const unsigned char *)s,
+	    (const unsigned char *)s + n, NULL };
+	size_t namelen = strlen(name);
+
+	skip_ws(&sc);
+	if (sc.p >= sc.end || *sc.p != '{')
+		return -1;
+	sc.p++;
+	for (;;) {
+		const unsigned char *key, *val;
+		int match;
+
+		skip_ws(&sc);
+		if (sc.p >= sc.end || *sc.p != '"')
+			return -1;
+		key = sc.p + 1;
+		if (scan_string(&sc) != 0)
+			return -1;
+		/* Keys with escapes are compared raw; ours have none. */
+		match = (size_t)(sc.p - 1 - key) == namelen &&
+		    memcmp(key, name, namelen) == 0;
+		skip_ws(&sc);
+		if (sc.p >= sc.end || *sc.p != ':')
+			return -1;
+		sc.p++;
+		skip_ws(&sc);
+		val = sc.p;
+		if (scan_value(&sc, 1) != 0)
+			return -1;
+		if (match) {
+			*start = (const char *)val;
+			*len = (size_t)(sc.p - val);
+			return 0;
+		}
+		skip_ws(&sc);
+		if (sc.p >= sc.end || *sc.p != ',')
+			return -1;
+		sc.p++;
+	}
+}

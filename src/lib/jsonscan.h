@@ -1,0 +1,32 @@
+/*
+ * A JSON scanner that allocates nothing: validates a JSON text (RFC 8259,
+ * UTF-8) and finds the raw bytes of an object's members. The raw bytes are
+ * what kpipes passes on, so numbers and key order survive unchanged; libjq
+ * is used only where a value must be computed with.
+ */
+#ifndef KP_JSONSCAN_H
+#define KP_JSONSCAN_H
+
+#include <stddef.h>
+
+/* Deepest nesting accepted, as in jq's parser. */
+#define JSON_MAX_DEPTH	256
+
+/*
+ * Returns 0 if s[0..n) is exactly one JSON value, with optional white space
+ * around it; otherwise -1, with *why (if not NULL) set to a static reason.
+ */
+int	json_validate(const char *s, size_t n, const char **why);
+
+/*
+ * For a valid JSON object s[0..n), finds the first member called name and
+ * sets *start and *len to its value's raw text. Returns 0 if found, -1 if
+ * s is not an object or has no such member.
+ */
+int	json_member_span(const char *s, size_t n, const char *name,
+	    const char **start, size_t *len);
+
+/* Returns 1 if s[0..n) is valid UTF-8. */
+int	utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,63 @@
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jv.h>
+
+#include "kp.h"
+#include "rejects.h"
+
+/* Past this many, stderr says so once and the rest are only counted. */
+#define REJECTS_SHOWN	100
+
+void
+rejects_open(struct rejects *rj, const char *path, int strict)
+{
+	rj->file = NULL;
+	rj->strict = strict;
+	rj->count = 0;
+	if (path != NULL && (rj->file = fopen(path, "a")) == NULL)
+		err(KP_EXIT_USAGE, "%s", path);
+}
+
+void
+rejects_add(struct rejects *rj, const char *source, unsigned long lineno,
+    const char *line, size_t len, const char *reason)
+{
+	rj->count++;
+	if (rj->count <= REJECTS_SHOWN || rj->strict)
+		warnx("%s:%lu: %s", source, lineno, reason);
+	else if (rj->count == REJECTS_SHOWN + 1)
+		warnx("more bad lines: only counted from here on");
+	if (rj->file != NULL) {
+		jv rec = jv_object();
+
+		rec = jv_object_set(rec, jv_string("source"), jv_string(source));
+		rec = jv_object_set(rec, jv_string("line"),
+		    jv_number((double)lineno));
+		rec = jv_object_set(rec, jv_string("reason"), jv_string(reason));
+		rec = jv_object_set(rec, jv_string("raw"),
+		    jv_string_sized(line, (int)len));
+		jv out = jv_dump_string(rec, 0);
+		fprintf(rj->file, "%s\n", jv_string_value(out));
+		jv_free(out);
+	}
+	if (rj->strict) {
+		rejects_close(rj);
+		errx(KP_EXIT_FAIL, "stopped at the first bad line (--strict)");
+	}
+}
+
+int
+rejects_close(struct rejects *rj)
+{
+	int rc = 0;
+
+	if (rj->file != NULL && (fflush(rj->file) != 0 || ferror(rj->file) ||
+	    fclose(rj->file) != 0)) {
+		warn("rejects file");
+		rc = -1;
+	}
+	rj->file = NULL;
+	return rc;
+}

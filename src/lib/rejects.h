@@ -1,0 +1,30 @@
+/*
+ * Bad input lines: reported on stderr as "tool: SOURCE:LINE: reason", kept
+ * with their reason in the --rejects file, counted, and never allowed to
+ * stop the stream unless --strict asks for that.
+ */
+#ifndef KP_REJECTS_H
+#define KP_REJECTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct rejects {
+	FILE		*file;		/* --rejects FILE, or NULL */
+	int		 strict;	/* --strict: the first bad line is fatal */
+	unsigned long	 count;
+};
+
+/* Opens path for appending (NULL: no file). Exits 2 if it cannot. */
+void	rejects_open(struct rejects *, const char *path, int strict);
+/*
+ * Reports a bad line. The rejects file gets one JSON object per line:
+ * {"source":..,"line":..,"reason":..,"raw":..}. With --strict the tool
+ * exits 1 here.
+ */
+void	rejects_add(struct rejects *, const char *source, unsigned long lineno,
+	    const char *line, size_t len, const char *reason);
+/* Closes the file; returns -1 if what was written to it was lost. */
+int	rejects_close(struct rejects *);
+
+#endif

@@ -1,0 +1,26 @@
+#include <signal.h>
+#include <string.h>
+
+#include "signals.h"
+
+volatile sig_atomic_t kp_stop_signal;
+
+static void
+on_stop(int sig)
+{
+	kp_stop_signal = sig;
+}
+
+void
+kp_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}

@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# Run a real single-node Apache Kafka (KRaft, combined broker+controller)
+# for tests, using only java (17+) and mvn (jars come from Maven Central).
+#
+#   tests/kafka-real.sh fetch          download broker jars into the cache
+#   tests/kafka-real.sh start [DIR]    start a broker; prints 127.0.0.1:PORT
+#   tests/kafka-real.sh stop [DIR]     stop it and remove DIR (default: the
+#                                      most recently started broker)
+#
+# Only `start` writes to stdout (the bootstrap address, one line); all
+# diagnostics go to stderr.  Typical use:
+#
+#   addr=$(tests/kafka-real.sh start) || exit 1
+#   trap 'tests/kafka-real.sh stop' EXIT
+#
+# Environment:
+#   KPIPES_CACHE         cache root (default $HOME/.cache/kpipes)
+#   KAFKA_VERSION        org.apache.kafka:kafka_2.13 version (default below)
+#   KAFKA_HEAP_OPTS      JVM heap flags (default -Xms64m -Xmx512m)
+#   KAFKA_START_TIMEOUT  seconds to wait for the broker (default 60)
+#   JAVA                 java binary (default: java)
+set -euo pipefail
+
+KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
+# Kafka's binary distribution uses log4j2 behind slf4j 1.7; the Maven pom
+# of kafka_2.13 brings log4j-core but not the slf4j binding, so we add it.
+DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+CACHE_ROOT=${KPIPES_CACHE:-${HOME:-/root}/.cache/kpipes}
+KAFKA_HOME=$CACHE_ROOT/kafka-$KAFKA_VERSION
+LIBS=$KAFKA_HOME/libs
+LAST_FILE=$CACHE_ROOT/kafka-real.last
+MARKER=.kpipes-kafka-real
+JAVA=${JAVA:-java}
+START_TIMEOUT=${KAFKA_START_TIMEOUT:-60}
+
+log() { printf 'kafka-real: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+    exit 2
+}
+
+# ---------------------------------------------------------------- fetch ---
+
+# mvn -q in DIR, its output shown (on stderr) only if it fails.
+mvn_q() {
+    local dir=$1
+    shift
+    if ! (cd "$dir" && mvn -B -q -Dstyle.color=never "$@") \
+        >"$dir/mvn.log" 2>&1 </dev/null; then
+        cat "$dir/mvn.log" >&2
+        return 1
+    fi
+}
+
+fetch() {
+    if [[ -f $LIBS/.complete ]]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "mvn not found"
+    mkdir -p "$KAFKA_HOME"
+    local tmp
+    tmp=$(mktemp -d "$KAFKA_HOME/fetch.XXXXXX")
+    FETCH_TMP=$tmp
+    trap 'rm -rf "${FETCH_TMP:-}"; rmdir "$KAFKA_HOME" 2>/dev/null || true' EXIT
+    cat >"$tmp/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>kpipes.tests</groupId>
+  <artifactId>kafka-real-fetch</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>$KAFKA_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+    log "fetching kafka_2.13:$KAFKA_VERSION and dependencies with mvn"
+    # mvn prints to stdout; keep our stdout clean for `start`.
+    mvn_q "$tmp" "$DEP_PLUGIN:copy-dependencies" \
+        -DincludeScope=runtime -DoutputDirectory="$tmp/libs" ||
+        die "mvn failed to fetch kafka_2.13:$KAFKA_VERSION"
+
+    # Add the slf4j -> log4j2 binding matching the log4j-core Kafka uses.
+    local core log4j_ver
+    core=$(cd "$tmp/libs" && compgen -G 'log4j-core-*.jar' | head -n1) ||
+        die "no log4j-core among the fetched jars"
+    log4j_ver=${core#log4j-core-}
+    log4j_ver=${log4j_ver%.jar}
+    mvn_q "$tmp" "$DEP_PLUGIN:copy" \
+        -Dartifact="org.apache.logging.log4j:log4j-slf4j-impl:$log4j_ver" \
+        -DoutputDirectory="$tmp/libs" ||
+        die "mvn failed to fetch log4j-slf4j-impl:$log4j_ver"
+
+    [[ -f $tmp/libs/kafka_2.13-$KAFKA_VERSION.jar ]] ||
+        die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"
+    echo "$KAFKA_VERSION" >"$tmp/libs/.complete"
+    # Atomic publish; a concurrent fetch may have won the race, that is fine.
+    rm -rf "$LIBS.old"
+    if [[ -e $LIBS ]]; then mv "$LIBS" "$LIBS.old"; fi
+    mv -T "$tmp/libs" "$LIBS" 2>/dev/null || [[ -f $LIBS/.complete ]] ||
+        die "could not install jars into $LIBS"
+    rm -rf "$LIBS.old" "$tmp"
+    FETCH_TMP=
+    log "jars in $LIBS"
+}
+
+# ---------------------------------------------------------------- start ---
+
+# A free loopback port below the Linux ephemeral range (32768+), so it cannot
+# collide with the local ends of outgoing connections.
+free_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + (RANDOM % 12000)))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# Kafka cluster id: 16 random bytes, URL-safe base64 without padding,
+# not starting with '-' (same rule as org.apache.kafka.common.Uuid).
+cluster_id() {
+    local id
+    while :; do
+        id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+        [[ $id == -* ]] || break
+    done
+    echo "$id"
+}
+
+jvm_opts() {
+    # shellcheck disable=SC2206  # intentional word splitting of heap opts
+    local heap=(${KAFKA_HEAP_OPTS:--Xms64m -Xmx512m})
+    printf '%s\n' "${heap[@]}" \
+        -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+        -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+        -Dlog4j2.configurationFile="$1/log4j2.properties" \
+        -Dkafka.logs.dir="$1"
+}
+
+write_config() {
+    local dir=$1 port=$2 cport=$3
+    cat >"$dir/server.properties" <<EOF
+# generated by tests/kafka-real.sh
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+
+auto.create.topics.enable=true
+num.partitions=4
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+
+log.segment.bytes=16777216
+log.retention.check.interval.ms=60000
+num.network.threads=2
+num.io.threads=4
+background.threads=2
+num.recovery.threads.per.data.dir=1
+EOF
+    cat >"$dir/log4j2.properties" <<EOF
+status = warn
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = $dir/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.file.ref = FILE
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = info
+EOF
+}
+
+# Is DIR's broker answering?  The log line is written once KafkaRaftServer
+# has finished starting (broker unfenced, listeners open); with kcat we also
+# check that the broker shows up in a metadata response.
+broker_ready() {
+    local dir=$1 addr=$2
+    grep -q 'Kafka Server started' "$dir/server.log" 2>/dev/null || return 1
+    if command -v kcat >/dev/null; then
+        kcat -b "$addr" -L -m 2 2>/dev/null </dev/null | grep -q ' 1 brokers:' ||
+            return 1
+    fi
+    return 0
+}
+
+# True while PID runs (a zombie left unreaped by a minimal pid 1 counts as
+# gone).
+pid_alive() {
+    local stat
+    [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null || return 1
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat:0:1} != Z ]]
+}
+
+# Is PID still our broker for DIR (guards against pid reuse)?
+is_our_broker() {
+    local pid=$1 dir=$2
+    pid_alive "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir/server.properties"
+}
+
+start() {
+    local dir=${1:-} made_dir=0
+    fetch
+    command -v "$JAVA" >/dev/null || die "java not found"
+    if [[ -z $dir ]]; then
+        dir=$(mktemp -d "${TMPDIR:-/tmp}/kpipes-kafka.XXXXXX")
+        made_dir=1
+    else
+        mkdir -p "$dir"
+        [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
+    fi
+    dir=$(cd "$dir" && pwd -P)
+    touch "$dir/$MARKER"
+
+    local attempt port cport addr pid opts
+    for attempt in 1 2 3; do
+        rm -rf "$dir/data" "$dir/server.log" "$dir/kafka.out"
+        port=$(free_port)
+        cport=$(free_port)
+        while [[ $cport == "$port" ]]; do cport=$(free_port); done
+        addr=127.0.0.1:$port
+        write_config "$dir" "$port" "$cport"
+        mapfile -t opts < <(jvm_opts "$dir")
+
+        if ! "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.tools.StorageTool format \
+            -t "$(cluster_id)" -c "$dir/server.properties" \
+            >"$dir/format.log" 2>&1 </dev/null; then
+            cat "$dir/format.log" >&2
+            [[ $made_dir == 0 ]] || rm -rf "$dir"
+            die "kafka storage format failed"
+        fi
+
+        "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
+            </dev/null >"$dir/kafka.out" 2>&1 &
+        pid=$!
+        echo "$pid" >"$dir/kafka.pid"
+
+        local deadline=$((SECONDS + START_TIMEOUT))
+        while pid_alive "$pid" && ((SECONDS < deadline)); do
+            if broker_ready "$dir" "$addr"; then
+                echo "$addr" >"$dir/kafka.addr"
+                mkdir -p "$CACHE_ROOT"
+                echo "$dir" >"$LAST_FILE"
+                log "broker pid $pid at $addr, dir $dir"
+                echo "$addr"
+                return 0
+            fi
+            sleep 0.2
+        done
+
+        # Failed: stop whatever is left and report.
+        if pid_alive "$pid"; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+        if grep -qs 'Address already in use' "$dir/server.log" "$dir/kafka.out" &&
+            ((attempt < 3)); then
+            log "port clash, retrying with other ports"
+            continue
+        fi
+        log "broker failed to start (timeout ${START_TIMEOUT}s); log tail:"
+        tail -n 40 "$dir/server.log" >&2 2>/dev/null || true
+        tail -n 20 "$dir/kafka.out" >&2 2>/dev/null || true
+        if [[ $made_dir == 1 ]]; then rm -rf "$dir"; fi
+        exit 1
+    done
+}
+
+# ----------------------------------------------------------------- stop ---
+
+stop() {
+    local dir=${1:-}
+    if [[ -z $dir ]]; then
+        [[ -f $LAST_FILE ]] || { log "nothing to stop"; return 0; }
+        dir=$(<"$LAST_FILE")
+    fi
+    if [[ ! -d $dir ]]; then
+        log "no such dir: $dir"
+        if [[ -f $LAST_FILE && $(<"$LAST_FILE") == "$dir" ]]; then
+            rm -f "$LAST_FILE"
+        fi
+        return 0
+    fi
+    dir=$(cd "$dir" && pwd -P)
+    [[ -f $dir/$MARKER ]] || die "$dir was not made by kafka-real.sh start; not touching it"
+
+    local pid=""
+    [[ -f $dir/kafka.pid ]] && pid=$(<"$dir/kafka.pid")
+    if [[ -n $pid ]] && is_our_broker "$pid" "$dir"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local i
+        for ((i = 0; i < 100; i++)); do
+            pid_alive "$pid" || break
+            sleep 0.2
+        done
+        if pid_alive "$pid"; then
+            log "broker $pid ignored SIGTERM for 20s, killing"
+            kill -KILL "$pid" 2>/dev/null || true
+            for ((i = 0; i < 50; i++)); do
+                pid_alive "$pid" || break
+                sleep 0.1
+            done
+        fi
+    fi
+    rm -rf "$dir"
+    if [[ -f $LAST_FILE && $(<"$LAST_FILE") == "$dir" ]]; then
+        rm -f "$LAST_FILE"
+    fi
+    log "stopped broker in $dir"
+}
+
+case ${1:-} in
+fetch) fetch ;;
+start) start "${2:-}" ;;
+stop) stop "${2:-}" ;;
+*) usage ;;
+esac
