@@ -1,0 +1,35 @@
+# Loaded by every tests/*.bats file: paths, assertions, broker helpers.
+# The suite runs the sanitizer build (make SAN=1) unless KPIPES_BIN says otherwise.
+
+KP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KPIPES_BIN="${KPIPES_BIN:-$KP_ROOT/build/san/bin}"
+export PATH="$KPIPES_BIN:$KP_ROOT/bin:$PATH"
+FIXTURES="$KP_ROOT/tests/fixtures"
+# librdkafka is not built with the sanitizer; its own allocations are not our leaks.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+load '/usr/lib/bats/bats-support/load.bash'
+load '/usr/lib/bats/bats-assert/load.bash'
+
+# Skips the test when the run has no broker (tests/run always provides one).
+need_broker() {
+	[ -n "${KAFKA_BROKERS:-}" ] || skip "KAFKA_BROKERS is not set (run through tests/run)"
+}
+
+# A topic name no other test (or earlier run against the same broker) uses.
+new_topic() {
+	echo "t_${BATS_TEST_NUMBER}_${1:-x}_$$_${RANDOM}${RANDOM}"
+}
+
+# Which broker this run uses: "embedded" or "real" (set by tests/run).
+broker_kind() {
+	echo "${KPIPES_BROKER_KIND:-unknown}"
+}
+
+# Runs a command with a time limit so a hang fails the test instead of the run.
+with_timeout() {
+	local secs=$1
+	shift
+	timeout --kill-after=5 "$secs" "$@"
+}
