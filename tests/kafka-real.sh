@@ -22,8 +22,11 @@
 set -euo pipefail
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
-# Kafka's binary distribution uses log4j2 behind slf4j 1.7; the Maven pom
-# of kafka_2.13 brings log4j-core but not the slf4j binding, so we add it.
+# 4.1.1: Kafka 4.x brokers need Java 17 (bytecode 61), which is what we have.
+# Kafka's binary distribution logs through slf4j 1.7 -> log4j2; the Maven pom
+# of kafka_2.13 lacks the slf4j binding (and 4.0.x lacks log4j entirely), so
+# fetch adds it.  LOG4J_FALLBACK is used when the pom names no log4j-core.
+LOG4J_FALLBACK=2.24.3
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 CACHE_ROOT=${KPIPES_CACHE:-${HOME:-/root}/.cache/kpipes}
 KAFKA_HOME=$CACHE_ROOT/kafka-$KAFKA_VERSION
@@ -60,6 +63,15 @@ fetch() {
     fi
     command -v mvn >/dev/null || die "mvn not found"
     mkdir -p "$KAFKA_HOME"
+    # Serialize concurrent fetches (parallel test jobs on a cold cache).
+    if command -v flock >/dev/null; then
+        exec 9>"$KAFKA_HOME.lock"
+        flock 9
+        if [[ -f $LIBS/.complete ]]; then
+            exec 9>&-
+            return 0
+        fi
+    fi
     local tmp
     tmp=$(mktemp -d "$KAFKA_HOME/fetch.XXXXXX")
     FETCH_TMP=$tmp
@@ -86,27 +98,31 @@ EOF
         -DincludeScope=runtime -DoutputDirectory="$tmp/libs" ||
         die "mvn failed to fetch kafka_2.13:$KAFKA_VERSION"
 
-    # Add the slf4j -> log4j2 binding matching the log4j-core Kafka uses.
-    local core log4j_ver
-    core=$(cd "$tmp/libs" && compgen -G 'log4j-core-*.jar' | head -n1) ||
-        die "no log4j-core among the fetched jars"
-    log4j_ver=${core#log4j-core-}
-    log4j_ver=${log4j_ver%.jar}
-    mvn_q "$tmp" "$DEP_PLUGIN:copy" \
-        -Dartifact="org.apache.logging.log4j:log4j-slf4j-impl:$log4j_ver" \
-        -DoutputDirectory="$tmp/libs" ||
-        die "mvn failed to fetch log4j-slf4j-impl:$log4j_ver"
+    # Add the slf4j -> log4j2 binding matching the log4j-core Kafka uses
+    # (4.1+ poms bring log4j-core; 4.0.x poms bring no backend at all).
+    local core log4j_ver=$LOG4J_FALLBACK a
+    core=$(cd "$tmp/libs" && compgen -G 'log4j-core-*.jar' | head -n1) || core=
+    if [[ -n $core ]]; then
+        log4j_ver=${core#log4j-core-}
+        log4j_ver=${log4j_ver%.jar}
+    fi
+    for a in log4j-api log4j-core log4j-slf4j-impl; do
+        [[ -f $tmp/libs/$a-$log4j_ver.jar ]] && continue
+        mvn_q "$tmp" "$DEP_PLUGIN:copy" \
+            -Dartifact="org.apache.logging.log4j:$a:$log4j_ver" \
+            -DoutputDirectory="$tmp/libs" ||
+            die "mvn failed to fetch $a:$log4j_ver"
+    done
 
     [[ -f $tmp/libs/kafka_2.13-$KAFKA_VERSION.jar ]] ||
         die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"
     echo "$KAFKA_VERSION" >"$tmp/libs/.complete"
-    # Atomic publish; a concurrent fetch may have won the race, that is fine.
-    rm -rf "$LIBS.old"
-    if [[ -e $LIBS ]]; then mv "$LIBS" "$LIBS.old"; fi
-    mv -T "$tmp/libs" "$LIBS" 2>/dev/null || [[ -f $LIBS/.complete ]] ||
-        die "could not install jars into $LIBS"
-    rm -rf "$LIBS.old" "$tmp"
+    # Publish with a rename, so an interrupted fetch never looks complete.
+    rm -rf "$LIBS"
+    mv -T "$tmp/libs" "$LIBS" || die "could not install jars into $LIBS"
+    rm -rf "$tmp"
     FETCH_TMP=
+    exec 9>&-
     log "jars in $LIBS"
 }
 
@@ -190,8 +206,6 @@ appender.file.layout.type = PatternLayout
 appender.file.layout.pattern = [%d] %p %m (%c)%n
 rootLogger.level = info
 rootLogger.appenderRef.file.ref = FILE
-logger.kafka.name = org.apache.kafka
-logger.kafka.level = info
 EOF
 }
 
@@ -225,6 +239,15 @@ is_our_broker() {
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir/server.properties"
 }
 
+# EXIT trap of start: kill a broker that never answered, drop a mktemp dir.
+start_abort() {
+    if [[ -n ${START_PID:-} ]]; then
+        kill -KILL "$START_PID" 2>/dev/null || true
+        wait "$START_PID" 2>/dev/null || true
+    fi
+    if [[ -n ${START_RMDIR:-} ]]; then rm -rf "$START_RMDIR"; fi
+}
+
 start() {
     local dir=${1:-} made_dir=0
     fetch
@@ -238,6 +261,12 @@ start() {
     fi
     dir=$(cd "$dir" && pwd -P)
     touch "$dir/$MARKER"
+    # If we are interrupted before the broker answers, do not leak it.
+    START_PID=
+    START_RMDIR=
+    if [[ $made_dir == 1 ]]; then START_RMDIR=$dir; fi
+    trap 'start_abort' EXIT
+    trap 'exit 130' INT TERM HUP
 
     local attempt port cport addr pid opts
     for attempt in 1 2 3; do
@@ -253,13 +282,13 @@ start() {
             -t "$(cluster_id)" -c "$dir/server.properties" \
             >"$dir/format.log" 2>&1 </dev/null; then
             cat "$dir/format.log" >&2
-            [[ $made_dir == 0 ]] || rm -rf "$dir"
             die "kafka storage format failed"
         fi
 
         "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
             </dev/null >"$dir/kafka.out" 2>&1 &
         pid=$!
+        START_PID=$pid
         echo "$pid" >"$dir/kafka.pid"
 
         local deadline=$((SECONDS + START_TIMEOUT))
@@ -269,6 +298,9 @@ start() {
                 mkdir -p "$CACHE_ROOT"
                 echo "$dir" >"$LAST_FILE"
                 log "broker pid $pid at $addr, dir $dir"
+                START_PID=
+                START_RMDIR=
+                trap - EXIT INT TERM HUP
                 echo "$addr"
                 return 0
             fi
@@ -276,19 +308,21 @@ start() {
         done
 
         # Failed: stop whatever is left and report.
+        local why="exited"
         if pid_alive "$pid"; then
+            why="did not answer within ${START_TIMEOUT}s"
             kill -KILL "$pid" 2>/dev/null || true
         fi
         wait "$pid" 2>/dev/null || true
+        START_PID=
         if grep -qs 'Address already in use' "$dir/server.log" "$dir/kafka.out" &&
             ((attempt < 3)); then
             log "port clash, retrying with other ports"
             continue
         fi
-        log "broker failed to start (timeout ${START_TIMEOUT}s); log tail:"
+        log "broker failed to start ($why); log tail:"
         tail -n 40 "$dir/server.log" >&2 2>/dev/null || true
         tail -n 20 "$dir/kafka.out" >&2 2>/dev/null || true
-        if [[ $made_dir == 1 ]]; then rm -rf "$dir"; fi
         exit 1
     done
 }
@@ -328,6 +362,12 @@ stop() {
                 sleep 0.1
             done
         fi
+        # A minimal pid 1 (as in CI's VM) reaps orphans late; wait a little
+        # for the zombie too, so `pgrep java` right after stop is clean.
+        for ((i = 0; i < 50; i++)); do
+            [[ -e /proc/$pid ]] || break
+            sleep 0.1
+        done
     fi
     rm -rf "$dir"
     if [[ -f $LAST_FILE && $(<"$LAST_FILE") == "$dir" ]]; then

@@ -117,6 +117,15 @@ kconf_option(struct kconf *kc, int opt, const char *arg)
 	return 0;
 }
 
+/* librdkafka's log lines, with the program's name in front like every message. */
+static void
+kconf_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	(void)level;
+	warnx("kafka: %s: %s", fac, buf);
+}
+
 rd_kafka_conf_t *
 kconf_finish(struct kconf *kc)
 {
@@ -125,6 +134,7 @@ kconf_finish(struct kconf *kc)
 	/* -b wins over a file; a file or -X wins over the environment. */
 	if (kc->brokers_set != 1)
 		kconf_set(conf, "bootstrap.servers", kc->brokers);
+	rd_kafka_conf_set_log_cb(conf, kconf_log);
 	kc->conf = NULL;
 	kconf_free(kc);
 	return conf;

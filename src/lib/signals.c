@@ -4,11 +4,14 @@
 #include "signals.h"
 
 volatile sig_atomic_t kp_stop_signal;
+volatile sig_atomic_t kp_stop_count;
 
 static void
 on_stop(int sig)
 {
 	kp_stop_signal = sig;
+	if (kp_stop_count < 100)
+		kp_stop_count++;
 }
 
 void

@@ -6,6 +6,8 @@
 
 /* Set to the signal number once SIGINT or SIGTERM arrives. */
 extern volatile sig_atomic_t kp_stop_signal;
+/* How many SIGINT/SIGTERM arrived: a second one asks for a faster stop. */
+extern volatile sig_atomic_t kp_stop_count;
 
 /*
  * Catches SIGINT and SIGTERM without SA_RESTART (so a blocked read returns

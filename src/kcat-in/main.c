@@ -1,0 +1,626 @@
+/*
+ * kin: Kafka topics to NDJSON on stdout, one message one line. With a
+ * consumer group, an offset is committed only after its line was written.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "envelope.h"
+#include "kconf.h"
+#include "kp.h"
+#include "lineio.h"
+#include "signals.h"
+#include "timeparse.h"
+
+/* Under load stdout is flushed, and offsets stored, at least this often. */
+#define FLUSH_INTERVAL_MS	100
+#define MAX_PARTITIONS		4096
+
+enum offset_kind { OFS_DEFAULT, OFS_BEGINNING, OFS_END, OFS_STORED, OFS_ABS,
+    OFS_TAIL, OFS_TIME };
+
+static const struct option longopts[] = {
+	KCONF_LONGOPTS,
+	{ "group",           required_argument, NULL, 'g' },
+	{ "offset",          required_argument, NULL, 'o' },
+	{ "exit",            no_argument,       NULL, 'e' },
+	{ "count",           required_argument, NULL, 'c' },
+	{ "partition",       required_argument, NULL, 'p' },
+	{ "envelope",        no_argument,       NULL, 'E' },
+	{ "connect-timeout", required_argument, NULL, 'W' },
+	{ "help",            no_argument,       NULL, 'h' },
+	{ "version",         no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct part {
+	char	*topic;
+	int32_t	 partition;
+	int	 eof;
+};
+
+struct kin {
+	rd_kafka_t	*rk;
+	const char	*group;
+	int		 envelope, exit_at_end;
+	enum offset_kind offset_kind;
+	int64_t		 offset_value;
+	int32_t		*only_parts;	/* -p, or NULL for all */
+	int		 nonly_parts;
+	unsigned long long count_limit, written;
+	unsigned long	 rewritten;	/* values changed to fit one line */
+	struct part	*parts;		/* assigned partitions, for -e */
+	int		 nparts;
+	rd_kafka_topic_partition_list_t *seen;	/* given -o offsets already */
+	int		 dirty;		/* lines written since the last flush */
+	int64_t		 last_flush;
+	int		 stdout_gone;	/* EPIPE: stop quietly */
+	int		 failed;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: kin [-EehV] [-b brokers] [-c count] [-F file] [-g group]\n"
+	    "           [-o offset] [-p partitions] [-X key=value]\n"
+	    "           [--connect-timeout dur] topic ...\n");
+}
+
+static void
+parse_offset(struct kin *ki, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (strcmp(s, "beginning") == 0) {
+		ki->offset_kind = OFS_BEGINNING;
+		return;
+	}
+	if (strcmp(s, "end") == 0) {
+		ki->offset_kind = OFS_END;
+		return;
+	}
+	if (strcmp(s, "stored") == 0) {
+		ki->offset_kind = OFS_STORED;
+		return;
+	}
+	if (*s == '@') {
+		if (parse_time_ms(s + 1, &ki->offset_value) != 0)
+			errx(KP_EXIT_USAGE, "-o: not a time: %s", s + 1);
+		ki->offset_kind = OFS_TIME;
+		return;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0)
+		errx(KP_EXIT_USAGE, "-o: not an offset: %s", s);
+	ki->offset_kind = v < 0 || *s == '-' ? OFS_TAIL : OFS_ABS;
+	ki->offset_value = v < 0 ? -v : v;
+}
+
+/* Parses "0,2,5-7". */
+static void
+parse_partitions(struct kin *ki, const char *s)
+{
+	char *copy, *tok, *save = NULL;
+
+	if ((copy = strdup(s)) == NULL ||
+	    (ki->only_parts = calloc(MAX_PARTITIONS, sizeof(int32_t))) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long lo, hi;
+
+		lo = strtol(tok, &end, 10);
+		hi = lo;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (end == tok || *end != '\0' || lo < 0 || hi < lo ||
+		    hi >= MAX_PARTITIONS ||
+		    ki->nonly_parts + (hi - lo + 1) > MAX_PARTITIONS)
+			errx(KP_EXIT_USAGE, "-p: not a partition list: %s", s);
+		for (; lo <= hi; lo++)
+			ki->only_parts[ki->nonly_parts++] = (int32_t)lo;
+	}
+	free(copy);
+	if (ki->nonly_parts == 0)
+		errx(KP_EXIT_USAGE, "-p: not a partition list: %s", s);
+}
+
+static int
+wanted_partition(const struct kin *ki, int32_t p)
+{
+	int i;
+
+	if (ki->only_parts == NULL)
+		return 1;
+	for (i = 0; i < ki->nonly_parts; i++)
+		if (ki->only_parts[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Sets the -o starting offset on partitions not yet given one. */
+static void
+apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
+{
+	rd_kafka_topic_partition_list_t *by_time;
+	rd_kafka_resp_err_t e;
+	int i;
+
+	by_time = rd_kafka_topic_partition_list_new(list->cnt);
+	for (i = 0; i < list->cnt; i++) {
+		rd_kafka_topic_partition_t *tp = &list->elems[i];
+
+		/* With a group, -o moves a partition once, not at every rebalance. */
+		if (ki->group != NULL) {
+			if (rd_kafka_topic_partition_list_find(ki->seen,
+			    tp->topic, tp->partition) != NULL)
+				continue;
+			rd_kafka_topic_partition_list_add(ki->seen, tp->topic,
+			    tp->partition);
+		}
+		switch (ki->offset_kind) {
+		case OFS_DEFAULT:
+			tp->offset = ki->group != NULL ? RD_KAFKA_OFFSET_STORED :
+			    RD_KAFKA_OFFSET_BEGINNING;
+			break;
+		case OFS_BEGINNING:
+			/* With a group: only where nothing is committed (auto.offset.reset). */
+			tp->offset = ki->group != NULL ? RD_KAFKA_OFFSET_STORED :
+			    RD_KAFKA_OFFSET_BEGINNING;
+			break;
+		case OFS_END:
+			tp->offset = ki->group != NULL ? RD_KAFKA_OFFSET_STORED :
+			    RD_KAFKA_OFFSET_END;
+			break;
+		case OFS_STORED:
+			tp->offset = RD_KAFKA_OFFSET_STORED;
+			break;
+		case OFS_ABS:
+			tp->offset = ki->offset_value;
+			break;
+		case OFS_TAIL:
+			tp->offset = RD_KAFKA_OFFSET_TAIL(ki->offset_value);
+			break;
+		case OFS_TIME:
+			rd_kafka_topic_partition_list_add(by_time, tp->topic,
+			    tp->partition)->offset = ki->offset_value;
+			break;
+		}
+	}
+	if (by_time->cnt > 0) {
+		e = rd_kafka_offsets_for_times(ki->rk, by_time, 30000);
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+			errx(KP_EXIT_FAIL, "-o @%" PRId64 ": %s", ki->offset_value,
+			    rd_kafka_err2str(e));
+		for (i = 0; i < by_time->cnt; i++) {
+			rd_kafka_topic_partition_t *q = &by_time->elems[i];
+			rd_kafka_topic_partition_t *tp =
+			    rd_kafka_topic_partition_list_find(list, q->topic,
+			    q->partition);
+
+			/* No message at or after TIME: start at the end. */
+			tp->offset = q->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+			    q->offset >= 0 ? q->offset : RD_KAFKA_OFFSET_END;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(by_time);
+}
+
+static void
+parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
+{
+	int i;
+
+	for (i = 0; i < ki->nparts; i++)
+		free(ki->parts[i].topic);
+	free(ki->parts);
+	ki->parts = NULL;
+	ki->nparts = 0;
+	if (list == NULL || list->cnt == 0)
+		return;
+	if ((ki->parts = calloc((size_t)list->cnt, sizeof(*ki->parts))) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	for (i = 0; i < list->cnt; i++) {
+		if ((ki->parts[i].topic = strdup(list->elems[i].topic)) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		ki->parts[i].partition = list->elems[i].partition;
+	}
+	ki->nparts = list->cnt;
+}
+
+static struct part *
+parts_find(struct kin *ki, const char *topic, int32_t partition)
+{
+	int i;
+
+	for (i = 0; i < ki->nparts; i++)
+		if (ki->parts[i].partition == partition &&
+		    strcmp(ki->parts[i].topic, topic) == 0)
+			return &ki->parts[i];
+	return NULL;
+}
+
+static int
+all_at_end(const struct kin *ki)
+{
+	int i;
+
+	if (ki->nparts == 0)
+		return 0;
+	for (i = 0; i < ki->nparts; i++)
+		if (!ki->parts[i].eof)
+			return 0;
+	return 1;
+}
+
+/*
+ * Flushes stdout and then, with a group, stores the position of every
+ * assigned partition: each line before it has now left the process.
+ */
+static void
+flush_and_store(struct kin *ki)
+{
+	rd_kafka_topic_partition_list_t *asg = NULL, *store;
+	int i;
+
+	ki->last_flush = mono_ms();
+	if (ki->stdout_gone)
+		return;
+	if (out_flush() != 0) {
+		/* A closed pipe is a clean stop; anything else a failure. */
+		if (errno != EPIPE)
+			warn("stdout");
+		ki->stdout_gone = errno == EPIPE ? 1 : 2;
+		return;
+	}
+	ki->dirty = 0;
+	if (ki->group == NULL ||
+	    rd_kafka_assignment(ki->rk, &asg) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;
+	rd_kafka_position(ki->rk, asg);
+	store = rd_kafka_topic_partition_list_new(asg->cnt);
+	for (i = 0; i < asg->cnt; i++)
+		if (asg->elems[i].offset >= 0)
+			rd_kafka_topic_partition_list_add(store,
+			    asg->elems[i].topic, asg->elems[i].partition)->offset =
+			    asg->elems[i].offset;
+	if (store->cnt > 0)
+		rd_kafka_offsets_store(ki->rk, store);
+	rd_kafka_topic_partition_list_destroy(store);
+	rd_kafka_topic_partition_list_destroy(asg);
+}
+
+static void
+on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
+    rd_kafka_topic_partition_list_t *list, void *opaque)
+{
+	struct kin *ki = opaque;
+
+	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		apply_offsets(ki, list);
+		parts_set(ki, list);
+		rd_kafka_assign(rk, list);
+		return;
+	}
+	/* Revoked: what was written is committed before another member takes over. */
+	flush_and_store(ki);
+	rd_kafka_commit(rk, NULL, 0);
+	parts_set(ki, NULL);
+	rd_kafka_assign(rk, NULL);
+}
+
+static void
+on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
+{
+	struct kin *ki = opaque;
+
+	if (code == RD_KAFKA_RESP_ERR__FATAL) {
+		char buf[512];
+
+		rd_kafka_fatal_error(rk, buf, sizeof(buf));
+		warnx("fatal: %s", buf);
+		ki->failed = 1;
+		kp_stop_signal = -1;
+		return;
+	}
+	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
+	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+		warnx("kafka: %s", reason);
+}
+
+/* Without a group: assign every (or each -p) partition of the topics. */
+static void
+assign_topics(struct kin *ki, char **topics, int ntopics, int64_t timeout_ms)
+{
+	rd_kafka_topic_partition_list_t *list;
+	rd_kafka_resp_err_t e;
+	int t, i;
+
+	list = rd_kafka_topic_partition_list_new(16);
+	for (t = 0; t < ntopics; t++) {
+		const struct rd_kafka_metadata *md;
+		rd_kafka_topic_t *rkt = rd_kafka_topic_new(ki->rk, topics[t], NULL);
+
+		e = rd_kafka_metadata(ki->rk, 0, rkt, &md, (int)timeout_ms);
+		rd_kafka_topic_destroy(rkt);
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+			errx(KP_EXIT_FAIL, "%s: %s", topics[t], rd_kafka_err2str(e));
+		if (md->topic_cnt != 1 || md->topics[0].err !=
+		    RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt == 0)
+			errx(KP_EXIT_FAIL, "%s: %s", topics[t], md->topic_cnt == 1 &&
+			    md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) :
+			    "no such topic");
+		for (i = 0; i < md->topics[0].partition_cnt; i++) {
+			int32_t p = md->topics[0].partitions[i].id;
+
+			if (wanted_partition(ki, p))
+				rd_kafka_topic_partition_list_add(list,
+				    topics[t], p);
+		}
+		rd_kafka_metadata_destroy(md);
+	}
+	if (list->cnt == 0)
+		errx(KP_EXIT_USAGE, "-p: no such partition");
+	apply_offsets(ki, list);
+	parts_set(ki, list);
+	if ((e = rd_kafka_assign(ki->rk, list)) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		errx(KP_EXIT_FAIL, "cannot assign partitions: %s",
+		    rd_kafka_err2str(e));
+	rd_kafka_topic_partition_list_destroy(list);
+}
+
+/* Waits until a broker answers, so a wrong address fails fast and clearly. */
+static void
+wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
+{
+	const struct rd_kafka_metadata *md;
+	int64_t deadline = mono_ms() + timeout_ms;
+	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+
+	while (!kp_stop_signal && mono_ms() < deadline) {
+		int64_t left = deadline - mono_ms();
+
+		e = rd_kafka_metadata(rk, 0, NULL, &md,
+		    (int)(left < 1000 ? (left > 0 ? left : 1) : 1000));
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			rd_kafka_metadata_destroy(md);
+			return;
+		}
+	}
+	if (kp_stop_signal)
+		exit(KP_EXIT_OK);
+	errx(KP_EXIT_FAIL, "no broker answered within %" PRId64 " ms: %s",
+	    timeout_ms, rd_kafka_err2str(e));
+}
+
+static void
+write_message(struct kin *ki, rd_kafka_message_t *m)
+{
+	struct part *pt = parts_find(ki, rd_kafka_topic_name(m->rkt),
+	    m->partition);
+	int rc, changed = 0;
+
+	if (pt != NULL)
+		pt->eof = 0;
+	if (ki->stdout_gone)
+		return;
+	if (ki->envelope) {
+		rc = envelope_write(stdout, m);
+		if (rc == 0 && putc_unlocked('\n', stdout) == EOF)
+			rc = -1;
+	} else {
+		rc = value_write_line(stdout, m->payload, m->len, &changed);
+	}
+	if (rc != 0) {
+		if (errno != EPIPE)
+			warn("stdout");
+		ki->stdout_gone = errno == EPIPE ? 1 : 2;
+		return;
+	}
+	if (changed && ki->rewritten++ == 0)
+		warnx("%s [%" PRId32 "] at offset %" PRId64 ": value rewritten "
+		    "to fit on one line (see kin(1))",
+		    rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+	ki->written++;
+	ki->dirty = 1;
+}
+
+static void
+consume(struct kin *ki)
+{
+	rd_kafka_message_t *m;
+
+	ki->last_flush = mono_ms();
+	while (!kp_stop_signal && !ki->stdout_gone) {
+		m = rd_kafka_consumer_poll(ki->rk, ki->dirty ? 0 : 100);
+		if (m == NULL) {
+			if (ki->dirty)
+				flush_and_store(ki);
+			continue;
+		}
+		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			struct part *pt = parts_find(ki,
+			    rd_kafka_topic_name(m->rkt), m->partition);
+
+			if (pt != NULL)
+				pt->eof = 1;
+			rd_kafka_message_destroy(m);
+			if (ki->exit_at_end && all_at_end(ki))
+				break;
+			continue;
+		}
+		if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			warnx("%s: %s", m->rkt != NULL ?
+			    rd_kafka_topic_name(m->rkt) : "consumer",
+			    rd_kafka_message_errstr(m));
+			if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+			    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+			    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+				if (ki->group == NULL) {
+					ki->failed = 1;
+					rd_kafka_message_destroy(m);
+					break;
+				}
+			}
+			rd_kafka_message_destroy(m);
+			continue;
+		}
+		write_message(ki, m);
+		rd_kafka_message_destroy(m);
+		if (ki->count_limit > 0 && ki->written >= ki->count_limit)
+			break;
+		if (mono_ms() - ki->last_flush >= FLUSH_INTERVAL_MS)
+			flush_and_store(ki);
+	}
+	flush_and_store(ki);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct kin ki;
+	struct kconf kc;
+	rd_kafka_conf_t *conf;
+	rd_kafka_topic_partition_list_t *subs;
+	char errstr[512];
+	int ch, i, status = KP_EXIT_OK;
+	int64_t connect_timeout = 30000;
+
+	memset(&ki, 0, sizeof(ki));
+	kconf_init(&kc);
+	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "c:Eeg:ho:p:V",
+	    longopts, NULL)) != -1) {
+		if (kconf_option(&kc, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'c': {
+			char *end;
+
+			errno = 0;
+			ki.count_limit = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *optarg == '-' || *end != '\0' ||
+			    errno != 0 || ki.count_limit == 0)
+				errx(KP_EXIT_USAGE, "-c: not a positive count: %s",
+				    optarg);
+			break;
+		}
+		case 'E':
+			ki.envelope = 1;
+			break;
+		case 'e':
+			ki.exit_at_end = 1;
+			break;
+		case 'g':
+			ki.group = optarg;
+			break;
+		case 'o':
+			parse_offset(&ki, optarg);
+			break;
+		case 'p':
+			parse_partitions(&ki, optarg);
+			break;
+		case 'W':
+			if (parse_duration_ms(optarg, &connect_timeout) != 0)
+				errx(KP_EXIT_USAGE,
+				    "--connect-timeout: not a duration: %s", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return KP_EXIT_OK;
+		case 'V':
+			kp_print_version();
+			return KP_EXIT_OK;
+		default:
+			usage(stderr);
+			return KP_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (ki.group != NULL && ki.only_parts != NULL)
+		errx(KP_EXIT_USAGE, "-p and -g: a group assigns partitions itself");
+	if (ki.group == NULL && ki.offset_kind == OFS_STORED)
+		errx(KP_EXIT_USAGE, "-o stored needs a group (-g)");
+
+	kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ? "true" :
+	    "false");
+	if (ki.group != NULL) {
+		kconf_set(kc.conf, "group.id", ki.group);
+		/* Offsets are stored by hand once their lines are written. */
+		kconf_set(kc.conf, "enable.auto.offset.store", "false");
+		kconf_default(&kc, "enable.auto.commit", "true");
+		kconf_default(&kc, "auto.commit.interval.ms", "1000");
+		kconf_default(&kc, "auto.offset.reset",
+		    ki.offset_kind == OFS_END ? "latest" : "earliest");
+	} else {
+		/*
+		 * librdkafka's consumer wants a group id even for assign(); it
+		 * joins no group and commits nothing with it.
+		 */
+		char gid[64];
+
+		snprintf(gid, sizeof(gid), "kin-assign-%ld", (long)getpid());
+		kconf_set(kc.conf, "group.id", gid);
+		kconf_set(kc.conf, "enable.auto.commit", "false");
+		kconf_set(kc.conf, "enable.auto.offset.store", "false");
+	}
+	conf = kconf_finish(&kc);
+	rd_kafka_conf_set_opaque(conf, &ki);
+	rd_kafka_conf_set_error_cb(conf, on_error);
+	if (ki.group != NULL)
+		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+	if ((ki.rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr,
+	    sizeof(errstr))) == NULL)
+		errx(KP_EXIT_USAGE, "%s", errstr);
+	rd_kafka_poll_set_consumer(ki.rk);
+	ki.seen = rd_kafka_topic_partition_list_new(16);
+
+	kp_signals_install();
+	out_init();
+	wait_for_brokers(ki.rk, connect_timeout);
+	if (ki.group != NULL) {
+		subs = rd_kafka_topic_partition_list_new(argc);
+		for (i = 0; i < argc; i++)
+			rd_kafka_topic_partition_list_add(subs, argv[i],
+			    RD_KAFKA_PARTITION_UA);
+		if (rd_kafka_subscribe(ki.rk, subs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+			errx(KP_EXIT_FAIL, "cannot subscribe");
+		rd_kafka_topic_partition_list_destroy(subs);
+	} else {
+		assign_topics(&ki, argv, argc, connect_timeout);
+	}
+
+	consume(&ki);
+
+	if (ki.group != NULL && !ki.stdout_gone)
+		rd_kafka_commit(ki.rk, NULL, 0);
+	rd_kafka_consumer_close(ki.rk);
+	if (ki.rewritten > 1)
+		warnx("%lu values rewritten to fit on one line", ki.rewritten);
+	if (ki.failed || ki.stdout_gone == 2)
+		status = KP_EXIT_FAIL;
+	if (!ki.stdout_gone && out_close() < 0)
+		status = KP_EXIT_FAIL;
+	parts_set(&ki, NULL);
+	rd_kafka_topic_partition_list_destroy(ki.seen);
+	free(ki.only_parts);
+	rd_kafka_destroy(ki.rk);
+	return status;
+}

@@ -1,0 +1,497 @@
+/*
+ * kout: NDJSON from stdin to a Kafka topic, one line one message, nothing
+ * lost without a word: the exit status says whether every line arrived.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jv.h>
+#include <librdkafka/rdkafka.h>
+
+#include "envelope.h"
+#include "jqexpr.h"
+#include "jsonscan.h"
+#include "kconf.h"
+#include "kp.h"
+#include "lineio.h"
+#include "rejects.h"
+#include "signals.h"
+#include "timeparse.h"
+
+/* Line numbers of failed deliveries named in the final summary. */
+#define FAILED_SHOWN	10
+/* How long input is still read after SIGINT/SIGTERM, to take what upstream flushed. */
+#define STOP_GRACE_MS	2000
+#define TOPIC_CACHE	64
+
+static const struct option longopts[] = {
+	KCONF_LONGOPTS,
+	{ "key",             required_argument, NULL, 'k' },
+	{ "topic-expr",      required_argument, NULL, 'T' },
+	{ "envelope",        no_argument,       NULL, 'E' },
+	{ "partition",       required_argument, NULL, 'P' },
+	{ "compression",     required_argument, NULL, 'z' },
+	{ "rejects",         required_argument, NULL, 'R' },
+	{ "strict",          no_argument,       NULL, 'S' },
+	{ "connect-timeout", required_argument, NULL, 'W' },
+	{ "help",            no_argument,       NULL, 'h' },
+	{ "version",         no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct kout {
+	rd_kafka_t		*rk;
+	struct jqexpr		*key_expr, *topic_expr;
+	const char		*topic;		/* the TOPIC operand, or NULL */
+	int			 envelope;
+	int32_t			 partition;
+	struct rejects		 rejects;
+	struct {
+		char		*name;
+		rd_kafka_topic_t *rkt;
+	}			 topics[TOPIC_CACHE];
+	int			 ntopics;
+	/* Delivery accounting. */
+	unsigned long		 accepted, delivered, failed;
+	unsigned long		 failed_lines[FAILED_SHOWN];
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: kout [-EhSV] [-b brokers] [-F file] [-k expr] [-P partition]\n"
+	    "            [-T expr] [-X key=value] [-z codec] [--connect-timeout dur]\n"
+	    "            [--rejects file] [topic]\n");
+}
+
+static void
+on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	struct kout *ko = opaque;
+	unsigned long lineno = (unsigned long)(uintptr_t)m->_private;
+
+	(void)rk;
+	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		ko->delivered++;
+		return;
+	}
+	if (ko->failed < FAILED_SHOWN)
+		ko->failed_lines[ko->failed] = lineno;
+	ko->failed++;
+	if (ko->failed <= 100)
+		warnx("<stdin>:%lu: not delivered to %s: %s", lineno,
+		    rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+}
+
+static void
+on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
+{
+	(void)opaque;
+	if (code == RD_KAFKA_RESP_ERR__FATAL) {
+		char buf[512];
+
+		rd_kafka_fatal_error(rk, buf, sizeof(buf));
+		warnx("fatal: %s", buf);
+		return;
+	}
+	/* Transport errors are retried by librdkafka; say so once per kind. */
+	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
+	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+		warnx("kafka: %s", reason);
+}
+
+static rd_kafka_topic_t *
+topic_handle(struct kout *ko, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ko->ntopics; i++)
+		if (strcmp(ko->topics[i].name, name) == 0)
+			return ko->topics[i].rkt;
+	if (ko->ntopics == TOPIC_CACHE) {
+		/* Many topics: drop the oldest handle; librdkafka keeps the topic. */
+		free(ko->topics[0].name);
+		rd_kafka_topic_destroy(ko->topics[0].rkt);
+		memmove(&ko->topics[0], &ko->topics[1],
+		    sizeof(ko->topics[0]) * (TOPIC_CACHE - 1));
+		ko->ntopics--;
+	}
+	i = ko->ntopics++;
+	if ((ko->topics[i].name = strdup(name)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	ko->topics[i].rkt = rd_kafka_topic_new(ko->rk, name, NULL);
+	return ko->topics[i].rkt;
+}
+
+/* A jq expression's result as bytes: strings as they are, others as JSON. */
+static char *
+expr_bytes(jv v, size_t *len)
+{
+	char *out;
+
+	if (jv_get_kind(v) != JV_KIND_STRING)
+		v = jv_dump_string(v, 0);
+	*len = (size_t)jv_string_length_bytes(jv_copy(v));
+	if ((out = malloc(*len + 1)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	memcpy(out, jv_string_value(v), *len + 1);
+	jv_free(v);
+	return out;
+}
+
+/*
+ * Produces one message, waiting while librdkafka's queue is full: input is
+ * held back, never dropped. Returns 0, or -1 after reporting the line.
+ */
+static int
+produce(struct kout *ko, unsigned long lineno, const char *topic,
+    int32_t partition, const void *value, size_t value_len, const void *key,
+    size_t key_len, rd_kafka_headers_t **headers, int64_t timestamp)
+{
+	rd_kafka_topic_t *rkt = topic_handle(ko, topic);
+	rd_kafka_resp_err_t e;
+
+	for (;;) {
+		e = rd_kafka_producev(ko->rk,
+		    RD_KAFKA_V_RKT(rkt),
+		    RD_KAFKA_V_PARTITION(partition),
+		    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+		    RD_KAFKA_V_VALUE((void *)value, value_len),
+		    RD_KAFKA_V_KEY(key, key_len),
+		    RD_KAFKA_V_HEADERS(*headers),
+		    RD_KAFKA_V_TIMESTAMP(timestamp > 0 ? timestamp : 0),
+		    RD_KAFKA_V_OPAQUE((void *)(uintptr_t)lineno),
+		    RD_KAFKA_V_END);
+		if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+			break;
+		rd_kafka_poll(ko->rk, 50);
+	}
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		/* Never accepted: reported here, counted as failed. */
+		if (ko->failed < FAILED_SHOWN)
+			ko->failed_lines[ko->failed] = lineno;
+		ko->failed++;
+		ko->accepted++;
+		warnx("<stdin>:%lu: not produced to %s: %s", lineno, topic,
+		    rd_kafka_err2str(e));
+		return -1;
+	}
+	*headers = NULL;	/* librdkafka owns them now */
+	ko->accepted++;
+	return 0;
+}
+
+static void
+handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
+{
+	struct envelope env;
+	const char *why, *topic = ko->topic;
+	char *key = NULL, *topic_buf = NULL;
+	size_t key_len = 0, tlen;
+	const void *value = line;
+	size_t value_len = len;
+	int32_t partition = ko->partition;
+	rd_kafka_headers_t *headers = NULL;
+	int64_t timestamp = 0;
+
+	memset(&env, 0, sizeof(env));
+	if (json_validate(line, len, &why) != 0) {
+		rejects_add(&ko->rejects, "<stdin>", lineno, line, len, why);
+		return;
+	}
+	if (ko->envelope) {
+		if (envelope_parse(line, len, &env, &why) != 0) {
+			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+			    why);
+			return;
+		}
+		if (topic == NULL && ko->topic_expr == NULL)
+			topic = env.topic;
+		value = env.value;
+		value_len = env.value_len;
+		key = env.key;
+		key_len = env.key_len;
+		env.key = NULL;
+		headers = env.headers;
+		env.headers = NULL;
+		timestamp = env.timestamp;
+	}
+	if (ko->key_expr != NULL || ko->topic_expr != NULL) {
+		/* Expressions see the record: the envelope's value, or the line. */
+		jv rec = jv_parse_sized(value != NULL ? value : "null",
+		    value != NULL ? (int)value_len : 4);
+
+		if (ko->topic_expr != NULL) {
+			jv t = jqexpr_first(ko->topic_expr, jv_copy(rec));
+
+			if (!jv_is_valid(t) || jv_get_kind(t) != JV_KIND_STRING) {
+				jv_free(t);
+				jv_free(rec);
+				rejects_add(&ko->rejects, "<stdin>", lineno, line,
+				    len, "-T: the expression did not give a string");
+				goto done;
+			}
+			topic = topic_buf = expr_bytes(t, &tlen);
+		}
+		if (ko->key_expr != NULL) {
+			jv k = jqexpr_first(ko->key_expr, jv_copy(rec));
+
+			if (!jv_is_valid(k)) {
+				jv msg = jv_invalid_get_msg(k);
+
+				rejects_add(&ko->rejects, "<stdin>", lineno, line,
+				    len, jv_get_kind(msg) == JV_KIND_STRING ?
+				    jv_string_value(msg) : "-k: expression failed");
+				jv_free(msg);
+				jv_free(rec);
+				goto done;
+			}
+			free(key);
+			key = NULL;
+			key_len = 0;
+			if (jv_get_kind(k) == JV_KIND_NULL)
+				jv_free(k);
+			else
+				key = expr_bytes(k, &key_len);
+		}
+		jv_free(rec);
+	}
+	if (topic == NULL || *topic == '\0') {
+		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+		    "no topic for this line (give TOPIC, -T or an envelope topic)");
+		goto done;
+	}
+	produce(ko, lineno, topic, partition, value, value_len, key, key_len,
+	    &headers, timestamp);
+done:
+	if (headers != NULL)
+		rd_kafka_headers_destroy(headers);
+	free(key);
+	free(topic_buf);
+	envelope_free(&env);
+}
+
+/* Waits until a broker answers, so a wrong address fails fast and clearly. */
+static int
+wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
+{
+	const struct rd_kafka_metadata *md;
+	int64_t deadline = mono_ms() + timeout_ms;
+	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+
+	while (!kp_stop_signal && mono_ms() < deadline) {
+		int64_t left = deadline - mono_ms();
+
+		e = rd_kafka_metadata(rk, 0, NULL, &md,
+		    (int)(left < 1000 ? (left > 0 ? left : 1) : 1000));
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			rd_kafka_metadata_destroy(md);
+			return 0;
+		}
+	}
+	if (!kp_stop_signal)
+		warnx("no broker answered within %" PRId64 " ms: %s",
+		    timeout_ms, rd_kafka_err2str(e));
+	return -1;
+}
+
+/* Reads stdin and produces until EOF, or a stop signal and its grace. */
+static void
+pump(struct kout *ko)
+{
+	struct line_reader lr;
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	char *line;
+	size_t len;
+	int r;
+	int64_t stop_deadline = 0;
+
+	line_reader_init(&lr, STDIN_FILENO, "<stdin>");
+	for (;;) {
+		while ((r = line_reader_next(&lr, &line, &len)) == 1)
+			handle_line(ko, line, len, lr.lineno);
+		if (r == -1)
+			break;
+		if (kp_stop_signal) {
+			if (stop_deadline == 0)
+				stop_deadline = mono_ms() + STOP_GRACE_MS;
+			if (kp_stop_count > 1 || mono_ms() >= stop_deadline) {
+				if (lr.end > lr.start)
+					warnx("<stdin>:%lu: stopped with a partial line unread",
+					    lr.lineno + 1);
+				break;
+			}
+		}
+		rd_kafka_poll(ko->rk, 0);
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+			err(KP_EXIT_FAIL, "poll");
+		if (pfd.revents == 0)
+			continue;
+		if (line_reader_fill(&lr) < 0 && errno != EINTR &&
+		    errno != EAGAIN)
+			err(KP_EXIT_FAIL, "stdin");
+	}
+	line_reader_free(&lr);
+}
+
+/* Waits for every delivery report; a second signal gives up on the rest. */
+static void
+drain(struct kout *ko)
+{
+	int stop_seen = kp_stop_count;
+
+	while (rd_kafka_outq_len(ko->rk) > 0) {
+		rd_kafka_flush(ko->rk, 100);
+		if (kp_stop_count > stop_seen && kp_stop_count > 1) {
+			warnx("second signal: giving up on %d undelivered messages",
+			    rd_kafka_outq_len(ko->rk));
+			rd_kafka_purge(ko->rk, RD_KAFKA_PURGE_F_QUEUE |
+			    RD_KAFKA_PURGE_F_INFLIGHT);
+			rd_kafka_flush(ko->rk, 1000);
+			break;
+		}
+	}
+	rd_kafka_poll(ko->rk, 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct kout ko;
+	struct kconf kc;
+	rd_kafka_conf_t *conf;
+	char errstr[512];
+	const char *rejects_path = NULL, *key_prog = NULL, *topic_prog = NULL;
+	int ch, strict = 0, i, status = KP_EXIT_OK;
+	int64_t connect_timeout = 30000;
+
+	memset(&ko, 0, sizeof(ko));
+	ko.partition = RD_KAFKA_PARTITION_UA;
+	kconf_init(&kc);
+	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "Ehk:P:SVT:z:",
+	    longopts, NULL)) != -1) {
+		if (kconf_option(&kc, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'E':
+			ko.envelope = 1;
+			break;
+		case 'k':
+			key_prog = optarg;
+			break;
+		case 'T':
+			topic_prog = optarg;
+			break;
+		case 'P': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || p < 0 ||
+			    p > INT32_MAX)
+				errx(KP_EXIT_USAGE, "-P: not a partition: %s", optarg);
+			ko.partition = (int32_t)p;
+			break;
+		}
+		case 'z':
+			kconf_set(kc.conf, "compression.codec", optarg);
+			break;
+		case 'R':
+			rejects_path = optarg;
+			break;
+		case 'S':
+			strict = 1;
+			break;
+		case 'W':
+			if (parse_duration_ms(optarg, &connect_timeout) != 0)
+				errx(KP_EXIT_USAGE, "--connect-timeout: not a duration: %s",
+				    optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return KP_EXIT_OK;
+		case 'V':
+			kp_print_version();
+			return KP_EXIT_OK;
+		default:
+			usage(stderr);
+			return KP_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (argc == 1 && topic_prog != NULL) ||
+	    (argc == 0 && topic_prog == NULL && !ko.envelope)) {
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (argc == 1)
+		ko.topic = argv[0];
+	if (key_prog != NULL)
+		ko.key_expr = jqexpr_compile(key_prog, "-k");
+	if (topic_prog != NULL)
+		ko.topic_expr = jqexpr_compile(topic_prog, "-T");
+
+	/* Idempotent, acks=all: no duplicates from retries, nothing half-acked. */
+	kconf_default(&kc, "enable.idempotence", "true");
+	kconf_default(&kc, "acks", "all");
+	kconf_default(&kc, "linger.ms", "5");
+	conf = kconf_finish(&kc);
+	rd_kafka_conf_set_opaque(conf, &ko);
+	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+	rd_kafka_conf_set_error_cb(conf, on_error);
+	if ((ko.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr,
+	    sizeof(errstr))) == NULL)
+		errx(KP_EXIT_USAGE, "%s", errstr);
+
+	kp_signals_install();
+	rejects_open(&ko.rejects, rejects_path, strict);
+	if (wait_for_brokers(ko.rk, connect_timeout) != 0) {
+		status = KP_EXIT_FAIL;
+		goto out;
+	}
+	pump(&ko);
+	drain(&ko);
+
+	if (ko.accepted != ko.delivered + ko.failed) {
+		unsigned long lost = ko.accepted - ko.delivered - ko.failed;
+
+		warnx("%lu messages without a delivery report", lost);
+		ko.failed += lost;
+	}
+	if (ko.failed > 0) {
+		char lines[256] = "";
+		size_t off = 0;
+
+		for (i = 0; i < FAILED_SHOWN && (unsigned long)i < ko.failed &&
+		    off < sizeof(lines); i++)
+			off += (size_t)snprintf(lines + off, sizeof(lines) - off,
+			    "%s%lu", i > 0 ? ", " : "", ko.failed_lines[i]);
+		warnx("%lu of %lu lines not delivered (lines %s%s)", ko.failed,
+		    ko.accepted, lines, ko.failed > FAILED_SHOWN ? ", ..." : "");
+		status = KP_EXIT_FAIL;
+	}
+	if (ko.rejects.count > 0) {
+		warnx("%lu bad lines set aside", ko.rejects.count);
+		status = KP_EXIT_FAIL;
+	}
+out:
+	if (rejects_close(&ko.rejects) != 0)
+		status = KP_EXIT_FAIL;
+	for (i = 0; i < ko.ntopics; i++) {
+		free(ko.topics[i].name);
+		rd_kafka_topic_destroy(ko.topics[i].rkt);
+	}
+	jqexpr_free(ko.key_expr);
+	jqexpr_free(ko.topic_expr);
+	rd_kafka_destroy(ko.rk);
+	return status;
+}

@@ -1,0 +1,78 @@
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "kp.h"
+
+static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *
+base64_encode(const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	char *out, *o;
+	size_t i;
+
+	if ((out = malloc((n + 2) / 3 * 4 + 1)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	o = out;
+	for (i = 0; i + 2 < n; i += 3) {
+		*o++ = alphabet[p[i] >> 2];
+		*o++ = alphabet[(p[i] & 3) << 4 | p[i + 1] >> 4];
+		*o++ = alphabet[(p[i + 1] & 15) << 2 | p[i + 2] >> 6];
+		*o++ = alphabet[p[i + 2] & 63];
+	}
+	if (i < n) {
+		*o++ = alphabet[p[i] >> 2];
+		if (i + 1 < n) {
+			*o++ = alphabet[(p[i] & 3) << 4 | p[i + 1] >> 4];
+			*o++ = alphabet[(p[i + 1] & 15) << 2];
+		} else {
+			*o++ = alphabet[(p[i] & 3) << 4];
+			*o++ = '=';
+		}
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+void *
+base64_decode(const char *src, size_t n, size_t *outlen)
+{
+	unsigned char *out;
+	unsigned int acc = 0;
+	size_t i, o = 0;
+	int bits = 0, pad = 0;
+
+	if (n % 4 != 0)
+		return NULL;
+	if ((out = malloc(n / 4 * 3 + 1)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	for (i = 0; i < n; i++) {
+		const char *pos;
+
+		if (src[i] == '=') {
+			if (i < n - 2)
+				goto bad;
+			pad++;
+			continue;
+		}
+		if (pad > 0 || src[i] == '\0' ||
+		    (pos = strchr(alphabet, src[i])) == NULL)
+			goto bad;
+		acc = acc << 6 | (unsigned int)(pos - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	*outlen = o;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
