@@ -312,15 +312,20 @@ pump(struct kout *ko)
 	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 	char *line;
 	size_t len;
-	int r;
+	int r = 0;
 	int64_t stop_deadline = 0;
 
 	line_reader_init(&lr, STDIN_FILENO, "<stdin>");
 	for (;;) {
-		while ((r = line_reader_next(&lr, &line, &len)) == 1)
+		while (!ko->rejects.stopped &&
+		    (r = line_reader_next(&lr, &line, &len)) == 1)
 			handle_line(ko, line, len, lr.lineno);
 		if (r == -1)
 			break;
+		if (ko->rejects.stopped) {
+			warnx("stopped at the first bad line (--strict)");
+			break;
+		}
 		if (kp_stop_signal) {
 			if (stop_deadline == 0)
 				stop_deadline = mono_ms() + STOP_GRACE_MS;
@@ -454,6 +459,7 @@ main(int argc, char *argv[])
 
 	kp_signals_install();
 	rejects_open(&ko.rejects, rejects_path, strict);
+	ko.rejects.defer_exit = 1;
 	if (wait_for_brokers(ko.rk, connect_timeout) != 0) {
 		status = KP_EXIT_FAIL;
 		goto out;

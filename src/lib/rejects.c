@@ -15,6 +15,8 @@ rejects_open(struct rejects *rj, const char *path, int strict)
 {
 	rj->file = NULL;
 	rj->strict = strict;
+	rj->defer_exit = 0;
+	rj->stopped = 0;
 	rj->count = 0;
 	if (path != NULL && (rj->file = fopen(path, "a")) == NULL)
 		err(KP_EXIT_USAGE, "%s", path);
@@ -42,7 +44,9 @@ rejects_add(struct rejects *rj, const char *source, unsigned long lineno,
 		fprintf(rj->file, "%s\n", jv_string_value(out));
 		jv_free(out);
 	}
-	if (rj->strict) {
+	if (rj->strict && rj->defer_exit) {
+		rj->stopped = 1;
+	} else if (rj->strict) {
 		rejects_close(rj);
 		errx(KP_EXIT_FAIL, "stopped at the first bad line (--strict)");
 	}

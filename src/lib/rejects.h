@@ -12,6 +12,12 @@
 struct rejects {
 	FILE		*file;		/* --rejects FILE, or NULL */
 	int		 strict;	/* --strict: the first bad line is fatal */
+	/*
+	 * With --strict, exit at once (the default), or only set stopped so
+	 * that a tool with work in flight (kout's deliveries) can finish it.
+	 */
+	int		 defer_exit;
+	int		 stopped;
 	unsigned long	 count;
 };
 
@@ -20,7 +26,7 @@ void	rejects_open(struct rejects *, const char *path, int strict);
 /*
  * Reports a bad line. The rejects file gets one JSON object per line:
  * {"source":..,"line":..,"reason":..,"raw":..}. With --strict the tool
- * exits 1 here.
+ * exits 1 here, unless defer_exit is set.
  */
 void	rejects_add(struct rejects *, const char *source, unsigned long lineno,
 	    const char *line, size_t len, const char *reason);
