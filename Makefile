@@ -62,11 +62,23 @@ $(BIN)/$(1): $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(call dir_of,$(1))/
 endef
 $(foreach p,$(BUILT),$(eval $(call prog_rule,$(p))))
 
-# Unit tests link the tool's own files (all but main.c) and the library.
-$(BUILD)/unit/%: tests/unit/%.c $(LIBKP) $(filter-out %/main.o,$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/*/*.c)))
+# Each tool's own files but main.c, in an archive, so a unit test links only
+# the objects it uses.
+TOOL_DIRS = $(sort $(foreach p,$(BUILT),$(call dir_of,$(p))))
+tool_objs = $(filter-out %/main.o,$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c)))
+TOOL_LIBS = $(foreach d,$(TOOL_DIRS),$(if $(call tool_objs,$(d)),$(BUILD)/lib$(d).a))
+
+define tool_lib_rule
+$(BUILD)/lib$(1).a: $(call tool_objs,$(1))
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach d,$(TOOL_DIRS),$(eval $(call tool_lib_rule,$(d))))
+
+$(BUILD)/unit/%: tests/unit/%.c $(TOOL_LIBS) $(LIBKP)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
-	    $(filter-out %/main.o,$(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/lib/%,$(wildcard src/*/*.c)))) $(LIBKP) $(LIBS)
+	    $(TOOL_LIBS) $(LIBKP) $(LIBS)
 
 san:
 	$(MAKE) SAN=1

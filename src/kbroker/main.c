@@ -17,6 +17,14 @@
 #include "signals.h"
 
 #define MAX_TOPICS	256
+#define MAX_BROKERS	32
+/* What the mock gives a topic it creates on first use, and -t's default. */
+#define DEFAULT_PARTITIONS	4
+
+struct topic_spec {
+	char	*name;
+	int	 partitions;
+};
 
 static const struct option longopts[] = {
 	{ "brokers-count", required_argument, NULL, 'n' },
@@ -29,7 +37,50 @@ static const struct option longopts[] = {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: kbroker [-hV] [-n BROKERS] [-t NAME[:PARTITIONS]]...\n");
+	fprintf(fp, "usage: kbroker [-hV] [-n brokers] [-t name[:partitions]] ...\n");
+}
+
+/* A whole decimal number from lo to hi, or -1. */
+static int
+parse_int(const char *s, int lo, int hi)
+{
+	char *end;
+	long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	n = strtol(s, &end, 10);
+	if (*end != '\0' || n < lo || n > hi)
+		return -1;
+	return (int)n;
+}
+
+/* Parses -t NAME[:PARTITIONS]; exits 2 if it is bad. */
+static void
+parse_topic(const char *spec, struct topic_spec *t)
+{
+	char *arg, *field;
+
+	/* A copy: ps(1) should still show the command line as typed. */
+	if ((arg = strdup(spec)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	t->name = strsep(&arg, ":");
+	t->partitions = DEFAULT_PARTITIONS;
+	if (*t->name == '\0' || strlen(t->name) > 249 ||
+	    strspn(t->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != strlen(t->name))
+		errx(KP_EXIT_USAGE, "-t %s: not a topic name", t->name);
+	if ((field = strsep(&arg, ":")) != NULL &&
+	    (t->partitions = parse_int(field, 1, 10000)) == -1)
+		errx(KP_EXIT_USAGE, "-t %s: partitions: 1 to 10000: %s", t->name,
+		    field);
+	/*
+	 * The mock ignores a replication factor: every partition gets
+	 * min(3, brokers) replicas. Accepting one would be a lie.
+	 */
+	if (arg != NULL)
+		errx(KP_EXIT_USAGE, "-t %s: expected name[:partitions] (replicas "
+		    "are min(3, -n) for every topic)", t->name);
 }
 
 int
@@ -38,20 +89,26 @@ main(int argc, char *argv[])
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk;
 	rd_kafka_mock_cluster_t *mcluster;
-	char errstr[512], *topics[MAX_TOPICS];
-	int ch, nbrokers = 1, ntopics = 0, i;
+	struct topic_spec topics[MAX_TOPICS];
+	char errstr[512];
+	int ch, nbrokers = 1, ntopics = 0, i, j;
 
 	while ((ch = getopt_long(argc, argv, "hn:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			nbrokers = atoi(optarg);
-			if (nbrokers < 1 || nbrokers > 32)
-				errx(KP_EXIT_USAGE, "-n: 1 to 32 brokers");
+			if ((nbrokers = parse_int(optarg, 1, MAX_BROKERS)) == -1)
+				errx(KP_EXIT_USAGE, "-n: 1 to %d brokers: %s",
+				    MAX_BROKERS, optarg);
 			break;
 		case 't':
 			if (ntopics == MAX_TOPICS)
 				errx(KP_EXIT_USAGE, "-t: at most %d topics", MAX_TOPICS);
-			topics[ntopics++] = optarg;
+			parse_topic(optarg, &topics[ntopics]);
+			for (j = 0; j < ntopics; j++)
+				if (strcmp(topics[j].name, topics[ntopics].name) == 0)
+					errx(KP_EXIT_USAGE, "-t %s: given twice",
+					    topics[j].name);
+			ntopics++;
 			break;
 		case 'h':
 			usage(stdout);
@@ -82,21 +139,13 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_FAIL, "cannot start the mock cluster");
 
 	for (i = 0; i < ntopics; i++) {
-		char *name = topics[i], *colon = strrchr(name, ':');
-		int partitions = 4;
 		rd_kafka_resp_err_t e;
 
-		if (colon != NULL) {
-			*colon = '\0';
-			partitions = atoi(colon + 1);
-			if (partitions < 1 || partitions > 10000)
-				errx(KP_EXIT_USAGE, "-t %s: bad partition count",
-				    name);
-		}
-		e = rd_kafka_mock_topic_create(mcluster, name, partitions,
-		    nbrokers < 3 ? nbrokers : 3);
+		e = rd_kafka_mock_topic_create(mcluster, topics[i].name,
+		    topics[i].partitions, nbrokers < 3 ? nbrokers : 3);
 		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-			errx(KP_EXIT_FAIL, "-t %s: %s", name, rd_kafka_err2str(e));
+			errx(KP_EXIT_FAIL, "-t %s: %s", topics[i].name,
+			    rd_kafka_err2str(e));
 	}
 
 	printf("%s\n", rd_kafka_mock_cluster_bootstraps(mcluster));
@@ -108,5 +157,7 @@ main(int argc, char *argv[])
 
 	rd_kafka_mock_cluster_destroy(mcluster);
 	rd_kafka_destroy(rk);
+	for (i = 0; i < ntopics; i++)
+		free(topics[i].name);
 	return KP_EXIT_OK;
 }

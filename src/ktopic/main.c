@@ -1,0 +1,119 @@
+/*
+ * ktopic: Kafka topics from the shell: create, delete, list, describe, and
+ * a consumer group's lag.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kp.h"
+#include "ktopic.h"
+#include "lineio.h"
+#include "timeparse.h"
+
+static const struct option longopts[] = {
+	KTOPIC_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct {
+	const char	*name;
+	int		(*run)(struct ktopic *, int, char *[]);
+} commands[] = {
+	{ "create",   cmd_create },
+	{ "delete",   cmd_delete },
+	{ "describe", cmd_describe },
+	{ "lag",      cmd_lag },
+	{ "list",     cmd_list },
+};
+
+void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: ktopic [-hJV] [-b brokers] [-F file] [-X key=value] "
+	    "[--timeout duration]\n"
+	    "              command [argument ...]\n"
+	    "       ktopic [options] create [--if-not-exists] [-c key=value] "
+	    "[-p partitions]\n"
+	    "              [-r replicas] topic ...\n"
+	    "       ktopic [options] delete [--if-exists] topic ...\n"
+	    "       ktopic [options] describe topic ...\n"
+	    "       ktopic [options] lag -g group [topic ...]\n"
+	    "       ktopic [options] list [-a]\n");
+}
+
+int
+ktopic_option(struct ktopic *kt, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'J':
+		kt->json = 1;
+		return 1;
+	case OPT_TIMEOUT:
+		if (parse_duration_ms(arg, &kt->timeout_ms) == -1 ||
+		    kt->timeout_ms <= 0 || kt->timeout_ms > 86400000)
+			errx(KP_EXIT_USAGE, "--timeout: bad duration: %s", arg);
+		return 1;
+	case 'h':
+		usage(stdout);
+		exit(KP_EXIT_OK);
+	case 'V':
+		kp_print_version();
+		exit(KP_EXIT_OK);
+	}
+	return kconf_option(&kt->kconf, ch, arg);
+}
+
+void
+command_getopt_reset(void)
+{
+	/* 0, not 1: GNU getopt then forgets the previous argv entirely. */
+	optind = 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ktopic kt;
+	size_t i;
+	int ch, status;
+
+	memset(&kt, 0, sizeof(kt));
+	kconf_init(&kt.kconf);
+	kt.timeout_ms = DEFAULT_TIMEOUT_MS;
+
+	/* '+': stop at the command, whose options are its own. */
+	while ((ch = getopt_long(argc, argv, "+" KTOPIC_OPTSTRING, longopts,
+	    NULL)) != -1) {
+		if (!ktopic_option(&kt, ch, optarg)) {
+			usage(stderr);
+			return KP_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		warnx("unknown command: %s", argv[0]);
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+
+	out_init();
+	status = commands[i].run(&kt, argc, argv);
+	ktopic_disconnect(&kt);
+	kconf_free(&kt.kconf);
+	if (out_close() != 0 && status == KP_EXIT_OK)
+		status = KP_EXIT_FAIL;
+	return status;
+}

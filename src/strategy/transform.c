@@ -1,0 +1,232 @@
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jv.h>
+
+#include "jsonscan.h"
+#include "jsonwalk.h"
+#include "kp.h"
+#include "numfmt.h"
+#include "transform.h"
+
+/* The characters jq allows in .name without quotes. */
+static int
+ident_char(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (!first && c >= '0' && c <= '9');
+}
+
+int
+strategy_init(struct strategy *st, const char *path, const char *name)
+{
+	const char *p = path;
+	char *k;
+	jv dumped;
+
+	memset(st, 0, sizeof(*st));
+	st->path = path;
+	if ((st->keys = malloc(strlen(path) + 1)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	k = st->keys;
+	while (*p == '.') {
+		const char *from, *to;
+
+		if (st->depth == STRATEGY_MAX_DEPTH)
+			goto bad;
+		p++;
+		if (*p == '"') {
+			/* A quoted key: one JSON string, compared as written. */
+			from = p++;
+			while (*p != '\0' && *p != '"')
+				p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+			if (*p++ != '"' || json_validate(from, (size_t)(p - from),
+			    NULL) != 0)
+				goto bad;
+			from++;
+			to = p - 1;
+		} else {
+			from = p;
+			if (!ident_char(*p, 1))
+				goto bad;
+			while (ident_char(*p, 0))
+				p++;
+			to = p;
+		}
+		st->key[st->depth] = k;
+		st->keylen[st->depth] = (size_t)(to - from);
+		memcpy(k, from, (size_t)(to - from));
+		k += to - from;
+		st->depth++;
+	}
+	if (*p != '\0' || st->depth == 0)
+		goto bad;
+
+	dumped = jv_dump_string(jv_string(name), 0);
+	if ((st->out_key = strdup(jv_string_value(dumped) + 1)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	jv_free(dumped);
+	st->out_keylen = strlen(st->out_key) - 1;	/* the closing quote */
+	st->out_key[st->out_keylen] = '\0';
+	return 0;
+bad:
+	free(st->keys);
+	st->keys = NULL;
+	return -1;
+}
+
+void
+strategy_free(struct strategy *st)
+{
+	free(st->keys);
+	free(st->out_key);
+	free(st->line);
+	st->keys = st->out_key = st->line = NULL;
+}
+
+double
+strategy_result(double value)
+{
+	if (value < 30)
+		return value * 2;
+	if (value <= 60)
+		return value * 1.5 + 10;
+	return value * value / 100;
+}
+
+static void
+append(struct strategy *st, const char *s, size_t n)
+{
+	if (st->len + n + 1 > st->cap) {
+		size_t cap = st->cap ? st->cap : 256;
+		char *nl;
+
+		while (st->len + n + 1 > cap)
+			cap *= 2;
+		if ((nl = realloc(st->line, cap)) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		st->line = nl;
+		st->cap = cap;
+	}
+	memcpy(st->line + st->len, s, n);
+	st->len += n;
+}
+
+static int
+key_is(const struct json_member *m, const char *key, size_t keylen)
+{
+	return m->keylen == keylen && memcmp(m->key, key, keylen) == 0;
+}
+
+/* Sets *val to the last member named key of the valid object s, or NULL. */
+static void
+find_last(const char *s, size_t n, const char *key, size_t keylen,
+    const char **val, size_t *vallen)
+{
+	struct json_walk w;
+	struct json_member m;
+
+	*val = NULL;
+	if (json_walk_begin(&w, s, n) != 0)
+		return;
+	while (json_walk_next(&w, &m))
+		if (key_is(&m, key, keylen)) {
+			*val = m.value;
+			*vallen = m.valuelen;
+		}
+}
+
+/* Rewrites the line when the result member is there more than once. */
+static void
+replace_all(struct strategy *st, const char *line, size_t len,
+    const char *num, size_t numlen)
+{
+	struct json_walk w;
+	struct json_member m;
+	const char *copied = line, *prev_end = line;
+	int seen = 0;
+
+	json_walk_begin(&w, line, len);
+	while (json_walk_next(&w, &m)) {
+		if (key_is(&m, st->out_key, st->out_keylen)) {
+			if (!seen++) {
+				append(st, copied, (size_t)(m.value - copied));
+				append(st, num, numlen);
+			} else
+				append(st, copied, (size_t)(prev_end - copied));
+			copied = m.value + m.valuelen;
+		}
+		prev_end = m.value + m.valuelen;
+	}
+	append(st, copied, (size_t)(line + len - copied));
+}
+
+int
+strategy_apply(struct strategy *st, const char *line, size_t len,
+    char why[STRATEGY_WHY_MAX])
+{
+	struct json_walk w;
+	struct json_member m;
+	const char *reason, *val = NULL, *outval = NULL;
+	size_t vallen = 0, outvallen = 0, numlen;
+	char num[NUMFMT_MAX];
+	int i, nmembers = 0, nout = 0;
+
+	st->len = 0;
+	if (json_validate(line, len, &reason) != 0) {
+		if (strcmp(reason, "empty line") == 0 ||
+		    strcmp(reason, "not JSON") == 0)
+			snprintf(why, STRATEGY_WHY_MAX, "%s", reason);
+		else
+			snprintf(why, STRATEGY_WHY_MAX, "not JSON: %s", reason);
+		return -1;
+	}
+	if (json_walk_begin(&w, line, len) != 0) {
+		snprintf(why, STRATEGY_WHY_MAX, "not a JSON object");
+		return -1;
+	}
+	/* One pass finds the field (the last of its name, as jq) and the result. */
+	while (json_walk_next(&w, &m)) {
+		nmembers++;
+		if (key_is(&m, st->key[0], st->keylen[0])) {
+			val = m.value;
+			vallen = m.valuelen;
+		}
+		if (key_is(&m, st->out_key, st->out_keylen) && nout++ == 0) {
+			outval = m.value;
+			outvallen = m.valuelen;
+		}
+	}
+	for (i = 1; val != NULL && i < st->depth; i++)
+		find_last(val, vallen, st->key[i], st->keylen[i], &val, &vallen);
+	if (val == NULL) {
+		snprintf(why, STRATEGY_WHY_MAX, "no field %s", st->path);
+		return -1;
+	}
+	if (*val != '-' && (*val < '0' || *val > '9')) {
+		snprintf(why, STRATEGY_WHY_MAX, "%s is not a number", st->path);
+		return -1;
+	}
+	numlen = numfmt_double(strategy_result(numfmt_parse(val, vallen)), num);
+
+	if (nout == 0) {
+		append(st, line, (size_t)(w.p - line));
+		if (nmembers > 0)
+			append(st, ",", 1);
+		append(st, "\"", 1);
+		append(st, st->out_key, st->out_keylen);
+		append(st, "\":", 2);
+		append(st, num, numlen);
+		append(st, w.p, (size_t)(line + len - w.p));
+	} else if (nout == 1) {
+		append(st, line, (size_t)(outval - line));
+		append(st, num, numlen);
+		append(st, outval + outvallen,
+		    (size_t)(line + len - outval - outvallen));
+	} else
+		replace_all(st, line, len, num, numlen);
+	st->line[st->len] = '\0';
+	return 0;
+}

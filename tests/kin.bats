@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# kin: Kafka messages to NDJSON lines.
+
+load test_helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_broker
+	T=$(new_topic kin)
+	G="g_${T}"
+	# The embedded broker forgets a member that left only after its session
+	# timeout (see kbroker(1)); keep it short so a restarted member rejoins fast.
+	GROUPX=(-X session.timeout.ms=6000 -X heartbeat.interval.ms=500)
+}
+
+# produce N records {"n":1}..{"n":N} on partition P (default: spread by kout)
+produce_n() {
+	seq 1 "$1" | sed 's/.*/{"n":&}/' | kout ${2:+-P "$2"} "$T"
+}
+
+@test "kin: -e stops at the end of every partition; -c stops after N lines" {
+	produce_n 20
+	run kin -e "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 20
+	assert_equal "$(jq .n <<<"$output" | sort -n | tr '\n' ' ')" "$(seq 1 20 | tr '\n' ' ')"
+	run kin -c 5 "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 5
+}
+
+@test "kin: -o beginning, end, N, -N and @TIME pick the starting offset" {
+	produce_n 10 0
+	# Partitions 1 to 3 are empty: offset 7 is out of their range (a warning).
+	run --separate-stderr kin -e -o 7 "$T"
+	assert_output "$(printf '{"n":%d}\n' 8 9 10)"
+	run kin -e -o -2 "$T"
+	assert_output "$(printf '{"n":%d}\n' 9 10)"
+	run kin -e -o beginning -c 1 "$T"
+	assert_output '{"n":1}'
+	run with_timeout 20 kin -e -o end "$T"
+	assert_success
+	assert_output ""
+	[ "$(broker_kind)" = real ] || skip "the embedded broker cannot look offsets up by time (kbroker(1))"
+	sleep 1.2
+	mid=$(date +%s%3N)
+	sleep 0.2
+	seq 11 13 | sed 's/.*/{"n":&}/' | kout -P 0 "$T"
+	run kin -e -o "@$mid" "$T"
+	assert_output "$(printf '{"n":%d}\n' 11 12 13)"
+	iso=$(date -u -d "@$((mid / 1000))" +%Y-%m-%dT%H:%M:%S).$(printf %03d $((mid % 1000)))Z
+	run kin -e -o "@$iso" "$T"
+	assert_output "$(printf '{"n":%d}\n' 11 12 13)"
+}
+
+@test "kin: -p reads only the listed partitions" {
+	produce_n 3 0
+	seq 4 5 | sed 's/.*/{"n":&}/' | kout -P 2 "$T"
+	run kin -e -p 2 "$T"
+	assert_output "$(printf '{"n":%d}\n' 4 5)"
+	run kin -e -p 0,2 "$T"
+	assert_equal "${#lines[@]}" 5
+}
+
+@test "kin: a consumer group resumes where it stopped, nothing twice, nothing lost" {
+	produce_n 40
+	run with_timeout 60 kin -g "$G" "${GROUPX[@]}" -c 15 "$T"
+	assert_success
+	first=$output
+	assert_equal "${#lines[@]}" 15
+	run with_timeout 90 kin -g "$G" "${GROUPX[@]}" -e "$T"
+	assert_success
+	second=$output
+	assert_equal "${#lines[@]}" 25
+	assert_equal "$(printf '%s\n%s\n' "$first" "$second" | jq .n | sort -n | tr '\n' ' ')" \
+	    "$(seq 1 40 | tr '\n' ' ')"
+}
+
+@test "kin: SIGINT commits what was written, leaves the group, exit 0" {
+	produce_n 10
+	kin -g "$G" "${GROUPX[@]}" "$T" > "$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 150); do
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -ge 10 ] && break
+		sleep 0.2
+	done
+	kill -INT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/err"; false; }
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/out")" 10
+	seq 11 12 | sed 's/.*/{"n":&}/' | kout "$T"
+	run with_timeout 90 kin -g "$G" "${GROUPX[@]}" -e "$T"
+	assert_success
+	assert_equal "$(jq .n <<<"$output" | sort -n | tr '\n' ' ')" "11 12 "
+}
+
+@test "kin: a closed stdout is a quiet, clean stop" {
+	produce_n 5000
+	run --separate-stderr bash -c 'kin -e "$1" | head -n 1; echo "${PIPESTATUS[0]}" >&2' _ "$T"
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$stderr" "0"
+}
+
+@test "kin -E: topic, partition, offset, timestamp, key, headers and the value embedded as JSON" {
+	printf '{"v":1.000e2}\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 1 -k "k1" -H "h=x" -H "h=y"
+	run kin -E -e "$T"
+	assert_success
+	run jq -c '[.topic == "'"$T"'", .partition, .offset, (.timestamp > 1600000000000), .key, .headers]' <<<"$output"
+	assert_output '[true,1,0,true,"k1",[["h","x"],["h","y"]]]'
+	run kin -E -e "$T"
+	[[ "$output" == *'"value":{"v":1.000e2}}' ]]
+}
+
+@test "kin -E: text, binary, tombstone and empty values are told apart" {
+	printf 'plain\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0
+	printf '\377\376\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0
+	printf 'k:\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0 -Z -K :
+	run kin -E -e "$T"
+	assert_line --index 0 --partial '"value_text":"plain"'
+	assert_line --index 1 --partial '"value_base64":"//4="'
+	# A tombstone (-Z: empty means NULL) has no value field at all.
+	run jq -c 'select(.key == "k") | [has("value"), has("value_text"), has("value_base64")]' <<<"$output"
+	assert_output '[false,false,false]'
+	run --separate-stderr kin -e "$T"
+	assert_line --index 0 'plain'
+	assert_line --index 2 'null'
+}
+
+@test "kin: a value with line breaks still becomes exactly one line" {
+	printf '{\n  "pretty": [1,\n 2]\n}' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0 -D '\0'
+	printf 'two\nlines' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0 -D '\0'
+	run --separate-stderr kin -e "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"pretty":[1,2]}'
+	assert_equal "${lines[1]}" '"two\nlines"'
+	[[ "$stderr" == *"value rewritten to fit on one line"* ]]
+}
+
+@test "kin: what kcat and kafka-python write, kin reads unchanged" {
+	kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0 < "$FIXTURES/awkward.ndjson"
+	run kin -e "$T"
+	assert_output "$(cat "$FIXTURES/awkward.ndjson")"
+	T2="${T}_py"
+	run with_timeout 60 "$KP_ROOT/tests/helpers/kpy.py" produce "$KAFKA_BROKERS" "$T2" < "$FIXTURES/awkward.ndjson"
+	assert_success
+	run kin -e "$T2"
+	assert_output "$(cat "$FIXTURES/awkward.ndjson")"
+}
+
+@test "kin: unreachable brokers: a clear error and exit 1 within the connect timeout" {
+	SECONDS=0
+	run --separate-stderr kin -b 127.0.0.1:1 --connect-timeout 2s "$T"
+	assert_failure 1
+	[[ "$stderr" == *"no broker answered within 2000 ms"* ]]
+	[ "$SECONDS" -lt 10 ]
+}
+
+@test "kin: a topic that does not exist is an error on a real Kafka" {
+	[ "$(broker_kind)" = real ] || skip "the embedded broker creates any topic asked for (kbroker(1))"
+	run --separate-stderr kin -e "${T}_missing"
+	assert_failure 1
+	[[ "$stderr" == *"${T}_missing"* ]]
+}
+
+@test "kin: usage errors exit 2" {
+	run kin
+	assert_failure 2
+	run kin -o sideways "$T"
+	assert_failure 2
+	run kin -o stored "$T"
+	assert_failure 2
+	run kin -g G -p 0 "$T"
+	assert_failure 2
+	run kin -c 0 "$T"
+	assert_failure 2
+	run kin -p x "$T"
+	assert_failure 2
+}
+
+@test "kin: --help prints the synopsis on stdout, exit 0" {
+	run kin --help
+	assert_success
+	assert_line --index 0 --partial "usage: kin"
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# The C unit tests (tests/unit/*.c), each run as one test under the sanitizers.
+
+load test_helper
+
+UNIT_DIR="$KP_ROOT/build/san/unit"
+
+run_unit() {
+	[ -x "$UNIT_DIR/$1" ] || { echo "not built: $UNIT_DIR/$1 (make SAN=1 unit-run)"; return 1; }
+	run "$UNIT_DIR/$1"
+	echo "$output"
+	assert_success
+	refute_output --partial "not ok"
+}
+
+@test "unit: jsonwalk_test" {
+	run_unit jsonwalk_test
+}
+
+@test "unit: mockgen_test" {
+	run_unit mockgen_test
+}
+
+@test "unit: numfmt_test" {
+	run_unit numfmt_test
+}
+
+@test "unit: strategy_test" {
+	run_unit strategy_test
+}
+
+@test "unit: jsonscan_test" {
+	run_unit jsonscan_test
+}
+
+@test "unit: timeparse_test" {
+	run_unit timeparse_test
+}

@@ -1,0 +1,61 @@
+/* Unit tests for the JSON scanner: a table of lines and verdicts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonscan.h"
+#include "tap.h"
+
+static const struct {
+	const char	*line;
+	int		 valid;
+} cases[] = {
+	{ "{}", 1 }, { "[]", 1 }, { "0", 1 }, { "-0.5e-3", 1 }, { "\"\"", 1 },
+	{ " {\"a\" : [1, 2.5, true, false, null]} ", 1 },
+	{ "12345678901234567890123456789", 1 }, { "1.000e2", 1 },
+	{ "\"\\u00e9\\ud834\\udd1e\\n\\\"\"", 1 }, { "\"h\xc3\xa9llo\"", 1 },
+	{ "\"\xf0\x9f\x9a\x80\"", 1 },
+	{ "", 0 }, { "   ", 0 }, { "{", 0 }, { "}", 0 }, { "[1,]", 0 },
+	{ "{\"a\":1,}", 0 }, { "{'a':1}", 0 }, { "{a:1}", 0 }, { "01", 0 },
+	{ "1.", 0 }, { ".5", 0 }, { "1e", 0 }, { "+1", 0 }, { "NaN", 0 },
+	{ "tru", 0 }, { "nul", 0 }, { "\"abc", 0 }, { "\"\\x\"", 0 },
+	{ "\"\\u12g4\"", 0 }, { "\"tab\there\"", 0 }, { "{} {}", 0 },
+	{ "{\"a\":1}x", 0 }, { "\"\xff\"", 0 }, { "\"\xc0\xaf\"", 0 },
+	{ "\"\xed\xa0\x80\"", 0 }, { "[1 2]", 0 }, { "{\"a\" 1}", 0 },
+};
+
+int
+main(void)
+{
+	char what[128], deep[1024];
+	const char *start, *why;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "%s: %s", cases[i].valid ?
+		    "valid" : "invalid", cases[i].line);
+		tap_ok((json_validate(cases[i].line, strlen(cases[i].line),
+		    &why) == 0) == cases[i].valid, what);
+	}
+
+	memset(deep, '[', 300);
+	memset(deep + 300, ']', 300);
+	tap_ok(json_validate(deep, 600, &why) != 0 &&
+	    strcmp(why, "nested too deeply") == 0, "300 levels deep is refused");
+	tap_ok(json_validate(deep + 100, 400, NULL) == 0,
+	    "200 levels deep is accepted");
+
+	const char *obj = "{\"topic\":\"t\",\"value\" : {\"v\":1.000e2} , \"z\":[1]}";
+	tap_ok(json_member_span(obj, strlen(obj), "value", &start, &len) == 0 &&
+	    len == 13 && memcmp(start, "{\"v\":1.000e2}", len) == 0,
+	    "member span: the raw bytes of a nested value");
+	tap_ok(json_member_span(obj, strlen(obj), "z", &start, &len) == 0 &&
+	    len == 3 && memcmp(start, "[1]", 3) == 0, "member span: last member");
+	tap_ok(json_member_span(obj, strlen(obj), "nope", &start, &len) == -1,
+	    "member span: a missing member");
+	tap_ok(json_member_span("[1]", 3, "a", &start, &len) == -1,
+	    "member span: not an object");
+
+	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&
+	    !utf8_valid("\xf5\x80\x80\x80", 4), "utf8_valid");
+	return tap_done();
+}
