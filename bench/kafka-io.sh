@@ -24,16 +24,42 @@ trap cleanup EXIT
 "$bin/mockgen" -r 0 -n "$n" --seed 7 --start 2026-11-24T00:00:00Z --step 10ms > "$work/in"
 bytes=$(wc -c < "$work/in")
 
+# timed NAME COMMAND...: appends wall ms to $work/NAME and CPU ms (user+sys) to $work/NAME.cpu.
+timed() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@"
+	awk '{ printf "%.0f\n", $1 * 1000 }' "$work/time.out" >> "$work/$name"
+	awk '{ printf "%.0f\n", ($2 + $3) * 1000 }' "$work/time.out" >> "$work/$name.cpu"
+}
+
+# rate COUNT MS: per second.
+rate() {
+	awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n * 1000 / ms }'
+}
+
+# row DIRECTION PROGRAM FILE PEERFILE COUNT: one table row (ratios > 1 mean faster or cheaper than kcat).
+row() {
+	local m pm c pc
+	m=$(median < "$work/$3"); pm=$(median < "$work/$4")
+	c=$(median < "$work/$3.cpu"); pc=$(median < "$work/$4.cpu")
+	echo "| $1 | $2 | $(tr '\n' ' ' < "$work/$3")| $m | $(rate "$5" "$m") | $(awk -v a="$pm" -v b="$m" 'BEGIN { printf "%.2fx", a / b }') | $c | $(awk -v a="$pc" -v b="$c" 'BEGIN { printf "%.2fx", a / b }') |"
+}
+
 # bench_one KIND BROKERS PARTITIONS
 bench_one() {
 	local kind=$1 b=$2 parts=$3 i t
-	: > "$work/p.kout"; : > "$work/p.kcat"; : > "$work/c.kin"; : > "$work/c.kcat"
+	local f
+	for f in p.kout p.kcat c.kin c.kcat; do : > "$work/$f"; : > "$work/$f.cpu"; done
+	# Warm-up, not timed: the broker's first idempotent producer waits for its coordinator.
+	head -n 100 "$work/in" | "$bin/kout" -b "$b" bench_warmup 2>/dev/null
+	head -n 100 "$work/in" | kcat -b "$b" -P -t bench_warmup
 	for i in $(seq "$runs"); do
 		t="bench_kout_$i"
-		ms "$bin/kout" -b "$b" "$t" < "$work/in" >> "$work/p.kout"
+		timed p.kout sh -c '"$1" -b "$2" "$3" < "$4"' _ "$bin/kout" "$b" "$t" "$work/in"
 		echo "$t" > "$work/topic.kout"
 		t="bench_kcat_$i"
-		ms kcat -b "$b" -P -t "$t" < "$work/in" >> "$work/p.kcat"
+		timed p.kcat sh -c 'kcat -b "$1" -P -t "$2" < "$3"' _ "$b" "$t" "$work/in"
 		echo "$t" > "$work/topic.kcat"
 	done
 	# Consume what the last kout run wrote, with both consumers, alternating.
@@ -41,25 +67,22 @@ bench_one() {
 	local have
 	have=$("$bin/kin" -b "$b" -e "$t" | wc -l)
 	for i in $(seq "$runs"); do
-		ms sh -c '"$1" -b "$2" -e "$3" > "$4"' _ "$bin/kin" "$b" "$t" "$work/out.kin" >> "$work/c.kin"
-		ms sh -c 'kcat -b "$1" -C -e -q -t "$2" > "$3"' _ "$b" "$t" "$work/out.kcat" >> "$work/c.kcat"
+		timed c.kin sh -c '"$1" -b "$2" -e "$3" > "$4"' _ "$bin/kin" "$b" "$t" "$work/out.kin"
+		timed c.kcat sh -c 'kcat -b "$1" -C -e -q -t "$2" > "$3"' _ "$b" "$t" "$work/out.kcat"
 		[ "$(wc -l < "$work/out.kin")" -eq "$have" ] || { echo "bench: kin read $(wc -l < "$work/out.kin") of $have" >&2; exit 1; }
 		[ "$(wc -l < "$work/out.kcat")" -eq "$have" ] || { echo "bench: kcat read $(wc -l < "$work/out.kcat") of $have" >&2; exit 1; }
 	done
 	cmp <(sort "$work/out.kin") <(sort "$work/out.kcat") >/dev/null && same=identical || same=DIFFERENT
 
-	local pk pc ck cc
-	pk=$(median < "$work/p.kout"); pc=$(median < "$work/p.kcat")
-	ck=$(median < "$work/c.kin"); cc=$(median < "$work/c.kcat")
 	echo
 	echo "### $kind broker ($parts partitions per topic; $have of $n messages kept for the consume runs)"
 	echo
-	echo "| direction | program | runs (ms) | median | msgs/s | ratio vs kcat |"
-	echo "| --- | --- | --- | --- | --- | --- |"
-	echo "| produce | kout | $(tr '\n' ' ' < "$work/p.kout")| $pk ms | $((n * 1000 / pk)) | $(awk -v a="$pc" -v b="$pk" 'BEGIN { printf "%.2fx", a / b }') |"
-	echo "| produce | kcat -P | $(tr '\n' ' ' < "$work/p.kcat")| $pc ms | $((n * 1000 / pc)) | 1 |"
-	echo "| consume | kin -e | $(tr '\n' ' ' < "$work/c.kin")| $ck ms | $((have * 1000 / ck)) | $(awk -v a="$cc" -v b="$ck" 'BEGIN { printf "%.2fx", a / b }') |"
-	echo "| consume | kcat -C -e | $(tr '\n' ' ' < "$work/c.kcat")| $cc ms | $((have * 1000 / cc)) | 1 |"
+	echo "| direction | program | wall runs (ms) | median | msgs/s | ratio vs kcat | CPU median (ms) | CPU ratio (kcat/ours) |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	row produce kout p.kout p.kcat "$n"
+	row produce "kcat -P" p.kcat p.kcat "$n"
+	row consume "kin -e" c.kin c.kcat "$have"
+	row consume "kcat -C -e" c.kcat c.kcat "$have"
 	echo
 	echo "- consumed output of kin and kcat: $same (as sorted multisets)"
 }

@@ -254,19 +254,24 @@ json_validate(const char *s, size_t n, const char **why)
 	return -1;
 }
 
-int
-json_member_span(const char *s, size_t n, const char *name,
-    const char **start, size_t *len)
+/*
+ * Finds member name in object s: the start of its key (the opening quote),
+ * the start and length of its value, and whether a member precedes it.
+ */
+static int
+member_find(const char *s, size_t n, const char *name, const char **key_at,
+    const char **start, size_t *len, int *index)
 {
 	struct scan sc = { (const unsigned char *)s,
 	    (const unsigned char *)s + n, NULL };
 	size_t namelen = strlen(name);
+	int i;
 
 	skip_ws(&sc);
 	if (sc.p >= sc.end || *sc.p != '{')
 		return -1;
 	sc.p++;
-	for (;;) {
+	for (i = 0;; i++) {
 		const unsigned char *key, *val;
 		int match;
 
@@ -288,8 +293,10 @@ json_member_span(const char *s, size_t n, const char *name,
 		if (scan_value(&sc, 1) != 0)
 			return -1;
 		if (match) {
+			*key_at = (const char *)key - 1;
 			*start = (const char *)val;
 			*len = (size_t)(sc.p - val);
+			*index = i;
 			return 0;
 		}
 		skip_ws(&sc);
@@ -297,4 +304,42 @@ json_member_span(const char *s, size_t n, const char *name,
 			return -1;
 		sc.p++;
 	}
+}
+
+int
+json_member_span(const char *s, size_t n, const char *name,
+    const char **start, size_t *len)
+{
+	const char *key_at;
+	int index;
+
+	return member_find(s, n, name, &key_at, start, len, &index);
+}
+
+ssize_t
+json_member_remove(const char *s, size_t n, const char *name, char *out,
+    const char **start, size_t *len)
+{
+	const char *key_at, *cut_from, *cut_to, *end = s + n;
+
+	if (member_find(s, n, name, &key_at, start, len, &(int){0}) != 0)
+		return -1;
+	cut_to = *start + *len;
+	/* Take the comma before the member, or else the one after it. */
+	cut_from = key_at;
+	while (cut_from > s && strchr(" \t\r\n", cut_from[-1]) != NULL)
+		cut_from--;
+	if (cut_from > s && cut_from[-1] == ',') {
+		cut_from--;
+	} else {
+		cut_from = key_at;
+		while (cut_to < end && strchr(" \t\r\n", *cut_to) != NULL &&
+		    *cut_to != '\0')
+			cut_to++;
+		if (cut_to < end && *cut_to == ',')
+			cut_to++;
+	}
+	memcpy(out, s, (size_t)(cut_from - s));
+	memcpy(out + (cut_from - s), cut_to, (size_t)(end - cut_to));
+	return (ssize_t)((size_t)(cut_from - s) + (size_t)(end - cut_to));
 }

@@ -8,6 +8,7 @@
 #define KP_JSONSCAN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Deepest nesting accepted, as in jq's parser. */
 #define JSON_MAX_DEPTH	256
@@ -25,6 +26,15 @@ int	json_validate(const char *s, size_t n, const char **why);
  */
 int	json_member_span(const char *s, size_t n, const char *name,
 	    const char **start, size_t *len);
+
+/*
+ * Removes the first member called name from the valid JSON object
+ * s[0..n), with its comma, by copying what remains into out (which has
+ * room for n bytes). Returns the new length, or -1 if there is no such
+ * member; *start and *len are set to the removed member's raw value.
+ */
+ssize_t	json_member_remove(const char *s, size_t n, const char *name,
+	    char *out, const char **start, size_t *len);
 
 /* Returns 1 if s[0..n) is valid UTF-8. */
 int	utf8_valid(const char *s, size_t n);

@@ -55,6 +55,33 @@ main(void)
 	tap_ok(json_member_span("[1]", 3, "a", &start, &len) == -1,
 	    "member span: not an object");
 
+	{
+		static const struct {
+			const char *in, *out;
+		} rm[] = {
+			{ "{\"a\":1,\"_k\":[1,2],\"b\":2}", "{\"a\":1,\"b\":2}" },
+			{ "{\"_k\":\"x\",\"b\":2}", "{\"b\":2}" },
+			{ "{\"a\":1,\"_k\":{}}", "{\"a\":1}" },
+			{ "{\"_k\":0}", "{}" },
+			{ "{ \"a\" : 1 , \"_k\" : 0 , \"c\":3 }", "{ \"a\" : 1  , \"c\":3 }" },
+		};
+		char out[128];
+		size_t k;
+
+		for (k = 0; k < sizeof(rm) / sizeof(rm[0]); k++) {
+			ssize_t n = json_member_remove(rm[k].in, strlen(rm[k].in),
+			    "_k", out, &start, &len);
+
+			snprintf(what, sizeof(what), "member remove: %s", rm[k].in);
+			tap_ok(n >= 0 && (size_t)n == strlen(rm[k].out) &&
+			    memcmp(out, rm[k].out, (size_t)n) == 0, what);
+			if (n >= 0)
+				printf("# got %.*s\n", (int)n, out);
+		}
+		tap_ok(json_member_remove("{\"a\":1}", 7, "_k", out, &start,
+		    &len) == -1, "member remove: no such member");
+	}
+
 	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&
 	    !utf8_valid("\xf5\x80\x80\x80", 4), "utf8_valid");
 	return tap_done();
