@@ -14,7 +14,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <jv.h>
+
 #include "envelope.h"
+#include "jsonscan.h"
 #include "kconf.h"
 #include "kp.h"
 #include "lineio.h"
@@ -37,6 +40,7 @@ static const struct option longopts[] = {
 	{ "partition",       required_argument, NULL, 'p' },
 	{ "envelope",        no_argument,       NULL, 'E' },
 	{ "connect-timeout", required_argument, NULL, 'W' },
+	{ "eos",             no_argument,       NULL, 'Q' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -52,6 +56,8 @@ struct kin {
 	rd_kafka_t	*rk;
 	const char	*group;
 	int		 envelope, exit_at_end;
+	int		 eos;		/* attach positions, commit nothing */
+	char		*group_json;	/* the group as a JSON string, for --eos */
 	enum offset_kind offset_kind;
 	int64_t		 offset_value;
 	int32_t		*only_parts;	/* -p, or NULL for all */
@@ -73,7 +79,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: kin [-EehV] [-b brokers] [-c count] [-F file] [-g group]\n"
 	    "           [-o offset] [-p partitions] [-X key=value]\n"
-	    "           [--connect-timeout dur] topic ...\n");
+	    "           [--connect-timeout dur] [--eos] topic ...\n");
 }
 
 static void
@@ -287,7 +293,7 @@ flush_and_store(struct kin *ki)
 		return;
 	}
 	ki->dirty = 0;
-	if (ki->group == NULL ||
+	if (ki->group == NULL || ki->eos ||
 	    rd_kafka_assignment(ki->rk, &asg) != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return;
 	rd_kafka_position(ki->rk, asg);
@@ -317,7 +323,8 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	}
 	/* Revoked: what was written is committed before another member takes over. */
 	flush_and_store(ki);
-	rd_kafka_commit(rk, NULL, 0);
+	if (!ki->eos)
+		rd_kafka_commit(rk, NULL, 0);
 	parts_set(ki, NULL);
 	rd_kafka_assign(rk, NULL);
 }
@@ -406,6 +413,68 @@ wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
 	    timeout_ms, rd_kafka_err2str(e));
 }
 
+/* Writes JSON text with its line breaks (only white space in JSON) as spaces. */
+static void
+eos_write_raw(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		putc_unlocked(s[i] == '\n' || s[i] == '\r' ? ' ' : s[i], stdout);
+}
+
+/*
+ * --eos: the record with its source position in a member "_kp_src":
+ * [group, topic, partition, offset], which filters that keep unknown
+ * members pass on and kout --eos commits in its transaction, then removes.
+ * A value that is not a JSON object is carried in "_kp_value" (other JSON),
+ * "_kp_text" (text) or "_kp_tombstone" (no value).
+ */
+static int
+eos_write(struct kin *ki, const rd_kafka_message_t *m)
+{
+	const char *v = m->payload, *close;
+	jv topic = jv_dump_string(jv_string(rd_kafka_topic_name(m->rkt)), 0);
+	size_t len = m->len;
+	int is_object = 0;
+
+	if (v != NULL && json_validate(v, len, NULL) == 0) {
+		const char *p = v;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		is_object = *p == '{';
+	}
+	if (is_object) {
+		/* Everything up to the closing brace, then our member. */
+		for (close = v + len - 1; *close != '}'; close--)
+			;
+		eos_write_raw(v, (size_t)(close - v));
+		for (close--; close > v && strchr(" \t\r\n", *close); close--)
+			;
+		if (*close != '{')
+			putc_unlocked(',', stdout);
+	} else {
+		putc_unlocked('{', stdout);
+		if (v == NULL) {
+			fputs("\"_kp_tombstone\":true,", stdout);
+		} else if (json_validate(v, len, NULL) == 0) {
+			fputs("\"_kp_value\":", stdout);
+			eos_write_raw(v, len);
+			putc_unlocked(',', stdout);
+		} else {
+			jv text = jv_dump_string(jv_string_sized(v, (int)len), 0);
+
+			fprintf(stdout, "\"_kp_text\":%s,", jv_string_value(text));
+			jv_free(text);
+		}
+	}
+	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "]}\n",
+	    ki->group_json, jv_string_value(topic), m->partition, m->offset);
+	jv_free(topic);
+	return ferror(stdout) ? -1 : 0;
+}
+
 static void
 write_message(struct kin *ki, rd_kafka_message_t *m)
 {
@@ -417,7 +486,9 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 		pt->eof = 0;
 	if (ki->stdout_gone)
 		return;
-	if (ki->envelope) {
+	if (ki->eos) {
+		rc = eos_write(ki, m);
+	} else if (ki->envelope) {
 		rc = envelope_write(stdout, m);
 		if (rc == 0 && putc_unlocked('\n', stdout) == EOF)
 			rc = -1;
@@ -537,6 +608,9 @@ main(int argc, char *argv[])
 				errx(KP_EXIT_USAGE,
 				    "--connect-timeout: not a duration: %s", optarg);
 			break;
+		case 'Q':
+			ki.eos = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return KP_EXIT_OK;
@@ -558,9 +632,29 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_USAGE, "-p and -g: a group assigns partitions itself");
 	if (ki.group == NULL && ki.offset_kind == OFS_STORED)
 		errx(KP_EXIT_USAGE, "-o stored needs a group (-g)");
+	if (ki.eos && (ki.group == NULL || ki.envelope ||
+	    (ki.offset_kind != OFS_DEFAULT && ki.offset_kind != OFS_BEGINNING &&
+	    ki.offset_kind != OFS_END)))
+		errx(KP_EXIT_USAGE, "--eos needs -g, and takes neither -E nor "
+		    "-o other than beginning or end");
+	if (ki.eos) {
+		jv g = jv_dump_string(jv_string(ki.group), 0);
+
+		if ((ki.group_json = strdup(jv_string_value(g))) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		jv_free(g);
+	}
 
 	kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ? "true" :
 	    "false");
+	if (ki.eos) {
+		/*
+		 * kout --eos commits the offsets in its transactions; read only
+		 * what other transactions committed.
+		 */
+		kconf_set(kc.conf, "enable.auto.commit", "false");
+		kconf_set(kc.conf, "isolation.level", "read_committed");
+	}
 	if (ki.group != NULL) {
 		kconf_set(kc.conf, "group.id", ki.group);
 		/* Offsets are stored by hand once their lines are written. */
@@ -609,7 +703,7 @@ main(int argc, char *argv[])
 
 	consume(&ki);
 
-	if (ki.group != NULL && !ki.stdout_gone)
+	if (ki.group != NULL && !ki.eos && !ki.stdout_gone)
 		rd_kafka_commit(ki.rk, NULL, 0);
 	rd_kafka_consumer_close(ki.rk);
 	if (ki.rewritten > 1)
@@ -621,6 +715,7 @@ main(int argc, char *argv[])
 	parts_set(&ki, NULL);
 	rd_kafka_topic_partition_list_destroy(ki.seen);
 	free(ki.only_parts);
+	free(ki.group_json);
 	rd_kafka_destroy(ki.rk);
 	return status;
 }

@@ -17,6 +17,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "envelope.h"
+#include "eos.h"
 #include "jqexpr.h"
 #include "jsonscan.h"
 #include "kconf.h"
@@ -28,6 +29,8 @@
 
 /* Line numbers of failed deliveries named in the final summary. */
 #define FAILED_SHOWN	10
+/* --eos: a transaction is committed when the input goes idle, or this often. */
+#define EOS_COMMIT_MS	100
 /* How long input is still read after SIGINT/SIGTERM, to take what upstream flushed. */
 #define STOP_GRACE_MS	2000
 #define TOPIC_CACHE	64
@@ -42,6 +45,8 @@ static const struct option longopts[] = {
 	{ "rejects",         required_argument, NULL, 'R' },
 	{ "strict",          no_argument,       NULL, 'S' },
 	{ "connect-timeout", required_argument, NULL, 'W' },
+	{ "eos",             no_argument,       NULL, 'Q' },
+	{ "txn-id",          required_argument, NULL, 'I' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -52,6 +57,9 @@ struct kout {
 	struct jqexpr		*key_expr, *topic_expr;
 	const char		*topic;		/* the TOPIC operand, or NULL */
 	int			 envelope;
+	int			 eos_mode;
+	int			 partial_line;	/* --eos: an unterminated last line */
+	struct eos		 eos;
 	int32_t			 partition;
 	struct rejects		 rejects;
 	struct {
@@ -70,7 +78,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: kout [-EhSV] [-b brokers] [-F file] [-k expr] [-P partition]\n"
 	    "            [-T expr] [-X key=value] [-z codec] [--connect-timeout dur]\n"
-	    "            [--rejects file] [topic]\n");
+	    "            [--eos] [--rejects file] [--txn-id id] [topic]\n");
 }
 
 static void
@@ -208,7 +216,18 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len, why);
 		return;
 	}
-	if (ko->envelope) {
+	if (ko->eos_mode) {
+		struct eos_record rec;
+
+		if (eos_take(&ko->eos, line, len, &rec, &why) != 0) {
+			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+			    why);
+			return;
+		}
+		value = rec.value;
+		value_len = rec.value_len;
+		env.value = rec.owned;	/* freed with the envelope */
+	} else if (ko->envelope) {
 		if (envelope_parse(line, len, &env, &why) != 0) {
 			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
 			    why);
@@ -318,8 +337,23 @@ pump(struct kout *ko)
 	line_reader_init(&lr, STDIN_FILENO, "<stdin>");
 	for (;;) {
 		while (!ko->rejects.stopped &&
-		    (r = line_reader_next(&lr, &line, &len)) == 1)
+		    (r = line_reader_next(&lr, &line, &len)) == 1) {
+			if (ko->eos_mode && lr.unterminated) {
+				/* Cut off by a dying upstream: read again after a restart. */
+				warnx("<stdin>:%lu: last line has no newline: not "
+				    "produced, its offset not committed",
+				    lr.lineno);
+				ko->partial_line = 1;
+				continue;
+			}
 			handle_line(ko, line, len, lr.lineno);
+			if (ko->eos_mode && ko->eos.in_txn &&
+			    mono_ms() - ko->eos.txn_started >= EOS_COMMIT_MS)
+				eos_commit(&ko->eos);
+		}
+		/* Idle (or at the end): what was read is committed now. */
+		if (ko->eos_mode)
+			eos_commit(&ko->eos);
 		if (r == -1)
 			break;
 		if (ko->rejects.stopped) {
@@ -376,6 +410,8 @@ main(int argc, char *argv[])
 	rd_kafka_conf_t *conf;
 	char errstr[512];
 	const char *rejects_path = NULL, *key_prog = NULL, *topic_prog = NULL;
+	const char *txn_id = NULL;
+	char txn_buf[512];
 	int ch, strict = 0, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 
@@ -420,6 +456,12 @@ main(int argc, char *argv[])
 				errx(KP_EXIT_USAGE, "--connect-timeout: not a duration: %s",
 				    optarg);
 			break;
+		case 'Q':
+			ko.eos_mode = 1;
+			break;
+		case 'I':
+			txn_id = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return KP_EXIT_OK;
@@ -433,6 +475,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (ko.eos_mode && ko.envelope)
+		errx(KP_EXIT_USAGE, "--eos and -E do not go together");
+	if (txn_id != NULL && !ko.eos_mode)
+		errx(KP_EXIT_USAGE, "--txn-id goes with --eos");
 	if (argc > 1 || (argc == 1 && topic_prog != NULL) ||
 	    (argc == 0 && topic_prog == NULL && !ko.envelope)) {
 		usage(stderr);
@@ -449,6 +495,18 @@ main(int argc, char *argv[])
 	kconf_default(&kc, "enable.idempotence", "true");
 	kconf_default(&kc, "acks", "all");
 	kconf_default(&kc, "linger.ms", "5");
+	if (ko.eos_mode) {
+		/*
+		 * A stable id: the same command restarted fences the old
+		 * producer and aborts what it left open.
+		 */
+		if (txn_id == NULL) {
+			snprintf(txn_buf, sizeof(txn_buf), "kpipes-kout:%s",
+			    argc == 1 ? argv[0] : topic_prog);
+			txn_id = txn_buf;
+		}
+		kconf_set(kc.conf, "transactional.id", txn_id);
+	}
 	conf = kconf_finish(&kc);
 	rd_kafka_conf_set_opaque(conf, &ko);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
@@ -464,8 +522,14 @@ main(int argc, char *argv[])
 		status = KP_EXIT_FAIL;
 		goto out;
 	}
+	if (ko.eos_mode)
+		eos_init(&ko.eos, ko.rk, connect_timeout);
 	pump(&ko);
+	if (ko.eos_mode)
+		eos_commit(&ko.eos);
 	drain(&ko);
+	if (ko.partial_line)
+		status = KP_EXIT_FAIL;
 
 	if (ko.accepted != ko.delivered + ko.failed) {
 		unsigned long lost = ko.accepted - ko.delivered - ko.failed;
@@ -496,6 +560,8 @@ out:
 		free(ko.topics[i].name);
 		rd_kafka_topic_destroy(ko.topics[i].rkt);
 	}
+	if (ko.eos_mode)
+		eos_free(&ko.eos);
 	jqexpr_free(ko.key_expr);
 	jqexpr_free(ko.topic_expr);
 	rd_kafka_destroy(ko.rk);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Exactly-once through a shell pipe: kin --eos | filters | kout --eos.
+# Kafka transactions are only skin-deep on the embedded broker (kbroker(1)),
+# so the guarantees are tested on the real Kafka; usage is tested on both.
+
+load test_helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_broker
+	T=$(new_topic eos)
+	G="g_${T}"
+	GROUPX=(-X session.timeout.ms=6000 -X heartbeat.interval.ms=500)
+}
+
+need_real() {
+	[ "$(broker_kind)" = real ] || skip "transactions are not real on the embedded broker (kbroker(1))"
+}
+
+@test "eos: SIGKILL of a random stage, 4 times, with restarts: every id exactly once, results right" {
+	need_real
+	mockgen -r 0 -n 30000 --id --seed 11 -s A | kout "$T"
+	run --separate-stderr with_timeout 300 "$KP_ROOT/tests/helpers/chaos.sh" eos "$T" "${T}_out" "$G" 4 "$RANDOM"
+	echo "$stderr" | grep '^chaos' >&3 || true
+	assert_success
+	kin -e -X isolation.level=read_committed "${T}_out" > "$BATS_TEST_TMPDIR/out"
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/out")" 30000
+	assert_equal "$(jq .id "$BATS_TEST_TMPDIR/out" | sort -n | uniq | wc -l)" 30000
+	# The position member is gone, and each result is the rule applied to its value.
+	run grep -c _kp_src "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	run jq -r 'select(.result != (if .value < 30 then .value*2 elif .value <= 60 then .value*1.5+10 else .value*.value/100 end)) | .id' "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+	# Everything was committed for the group.
+	run ktopic -J lag -g "$G" "$T"
+	assert_equal "$(jq -s 'map(.lag) | add' <<<"$output")" 0
+}
+
+@test "eos: kin --eos attaches the source position; kout --eos removes it; values of every kind survive" {
+	need_real
+	printf '%s\n' '{"a":1}' '{ "sp" : 2 }' '{}' '[1,2]' '"s"' | kout -P 0 "$T"
+	printf 'plain text\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0
+	run with_timeout 60 kin --eos -g "$G" "${GROUPX[@]}" -e "$T"
+	assert_success
+	assert_line --index 0 "{\"a\":1,\"_kp_src\":[\"$G\",\"$T\",0,0]}"
+	assert_line --index 3 "{\"_kp_value\":[1,2],\"_kp_src\":[\"$G\",\"$T\",0,3]}"
+	assert_line --index 5 "{\"_kp_text\":\"plain text\",\"_kp_src\":[\"$G\",\"$T\",0,5]}"
+	with_timeout 60 kin --eos -g "$G" "${GROUPX[@]}" -e "$T" | kout --eos -P 0 "${T}_copy"
+	run kin -e -X isolation.level=read_committed "${T}_copy"
+	assert_output "$(printf '%s\n' '{"a":1}' '{ "sp" : 2 }' '{}' '[1,2]' '"s"' 'plain text')"
+	# A second run finds everything committed and copies nothing more.
+	with_timeout 60 kin --eos -g "$G" "${GROUPX[@]}" -e "$T" | kout --eos -P 0 "${T}_copy"
+	run kin -e "${T}_copy"
+	assert_equal "${#lines[@]}" 6
+}
+
+@test "eos: a half-written last line is not produced and its offset not committed, exit 1" {
+	need_real
+	seq 0 2 | sed 's/.*/{"n":&}/' | kout -P 0 "$T"
+	run --separate-stderr bash -c 'printf "%s\n%s" "{\"n\":0,\"_kp_src\":[\"$1\",\"$2\",0,0]}" "{\"n\":1,\"_kp_s" | kout --eos "$3"' _ "$G" "$T" "${T}_out"
+	assert_failure 1
+	[[ "$stderr" == *"last line has no newline: not produced"* ]]
+	run kin -e "${T}_out"
+	assert_output '{"n":0}'
+	run ktopic -J lag -g "$G" "$T"
+	assert_equal "$(jq -c 'select(.partition == 0) | .committed' <<<"$output")" 1
+}
+
+@test "eos: a line without a source position is reported and set aside, exit 1" {
+	need_real
+	run --separate-stderr kout --eos "$T" <<<'{"a":1}'
+	assert_failure 1
+	[[ "$stderr" == *"<stdin>:1: no _kp_src"* ]]
+}
+
+@test "eos: usage: --eos needs a group, takes no -E, --txn-id needs --eos" {
+	run kin --eos "$T"
+	assert_failure 2
+	run kin --eos -g G -E "$T"
+	assert_failure 2
+	run kout --eos -E "$T"
+	assert_failure 2
+	run kout --txn-id x "$T"
+	assert_failure 2
+}
