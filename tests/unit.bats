@@ -36,3 +36,23 @@ run_unit() {
 @test "unit: timeparse_test" {
 	run_unit timeparse_test
 }
+
+@test "unit: jsonpath_test" {
+	run_unit jsonpath_test
+}
+
+@test "unit: wjoin_join_test" {
+	run_unit wjoin_join_test
+}
+
+@test "unit: wjoin_record_test" {
+	run_unit wjoin_record_test
+}
+
+@test "unit: wjoin_watermark_test" {
+	run_unit wjoin_watermark_test
+}
+
+@test "unit: wjoin_window_test" {
+	run_unit wjoin_window_test
+}

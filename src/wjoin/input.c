@@ -1,0 +1,177 @@
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "join.h"
+#include "kp.h"
+#include "rejects.h"
+#include "timeparse.h"
+
+/*
+ * An input that delivered data this recently (ms) is streaming: when it
+ * runs dry while behind the other in event time, it is given this long to
+ * deliver more before the other goes ahead, so that replayed inputs are
+ * merged in event time even through pipes. A live input, quiet for longer,
+ * is not waited for.
+ */
+#define STREAMING_MS	10
+
+int
+input_open(const char *path)
+{
+	int fd, flags;
+
+	/* Not blocking in open(2) until a FIFO has a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		err(KP_EXIT_FAIL, "%s", path);
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		err(KP_EXIT_FAIL, "%s", path);
+	return fd;
+}
+
+void
+inputs_init(struct inputs *ins, int left_fd, const char *left_name,
+    int right_fd, const char *right_name, struct join *join,
+    struct rejects *rj)
+{
+	int s;
+
+	line_reader_init(&ins->in[SIDE_LEFT].r, left_fd, left_name);
+	line_reader_init(&ins->in[SIDE_RIGHT].r, right_fd, right_name);
+	for (s = 0; s < 2; s++) {
+		ins->in[s].side = s;
+		/* At the start, both are given a moment to deliver. */
+		ins->in[s].last_data_ms = mono_ms();
+	}
+	ins->join = join;
+	ins->rj = rj;
+}
+
+void
+inputs_free(struct inputs *ins)
+{
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		close(ins->in[s].r.fd);
+		line_reader_free(&ins->in[s].r);
+		record_spec_free(&ins->in[s].spec);
+		record_free(&ins->in[s].rec);
+	}
+}
+
+/*
+ * Makes in->have true if a complete line is buffered, setting aside bad
+ * lines on the way, and tells the join when the input has ended.
+ */
+static void
+take(struct inputs *ins, struct input *in)
+{
+	char why[RECORD_WHY_MAX];
+	int rc;
+
+	while (!in->have && !in->done) {
+		rc = line_reader_next(&in->r, &in->line, &in->len);
+		if (rc == 0)
+			return;
+		if (rc == -1) {
+			in->done = 1;
+			join_eof(ins->join, in->side);
+			return;
+		}
+		if (record_parse(&in->spec, in->line, in->len, &in->rec,
+		    why) == 0)
+			in->have = 1;
+		else
+			rejects_add(ins->rj, in->r.name, in->r.lineno,
+			    in->line, in->len, why);
+	}
+}
+
+int
+inputs_fill(struct inputs *ins, int side)
+{
+	struct input *in = &ins->in[side];
+	ssize_t n;
+
+	in->quiet = 0;
+	n = line_reader_fill(&in->r);
+	if (n > 0) {
+		in->last_data_ms = mono_ms();
+		join_activity(ins->join, side, in->last_data_ms);
+	}
+	if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		warn("%s", in->r.name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+inputs_poll(struct inputs *ins, int timeout_ms, int ready[2])
+{
+	struct pollfd pfd[2];
+	int s, n = 0, map[2];
+
+	for (s = 0; s < 2; s++) {
+		ready[s] = 0;
+		ins->in[s].quiet = 0;
+		if (ins->in[s].done || ins->in[s].r.eof)
+			continue;
+		pfd[n].fd = ins->in[s].r.fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		map[n++] = s;
+	}
+	if (poll(pfd, (nfds_t)n, timeout_ms) <= 0)
+		return 0;
+	for (s = 0; s < n; s++)
+		if (pfd[s].revents != 0)
+			ready[map[s]] = 1;
+	return ready[0] || ready[1];
+}
+
+int
+inputs_waiting(const struct inputs *ins, int side)
+{
+	const struct input *in = &ins->in[side];
+
+	return in->have || in->r.start < in->r.end;
+}
+
+int
+inputs_next(struct inputs *ins, int *failed)
+{
+	struct input *l = &ins->in[SIDE_LEFT], *r = &ins->in[SIDE_RIGHT];
+	struct input *dry, *wet;
+	struct pollfd pfd;
+	int64_t wait = 0;
+
+	take(ins, l);
+	take(ins, r);
+	if (l->have && r->have)
+		return r->rec.ts < l->rec.ts ? SIDE_RIGHT : SIDE_LEFT;
+	if (!l->have && !r->have)
+		return INPUTS_NONE;
+	wet = l->have ? l : r;
+	dry = l->have ? r : l;
+	if (!dry->done && !dry->quiet && !dry->r.eof) {
+		if (ins->join->wm.side[dry->side].max_ts < wet->rec.ts)
+			wait = dry->last_data_ms + STREAMING_MS - mono_ms();
+		pfd.fd = dry->r.fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait > 0 ? (int)wait : 0) == 1) {
+			if (inputs_fill(ins, dry->side) != 0)
+				*failed = 1;
+			return INPUTS_READ;
+		}
+		dry->quiet = 1;
+	}
+	return wet->side;
+}

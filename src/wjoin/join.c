@@ -1,0 +1,156 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "join.h"
+
+void
+join_init(struct join *j, enum join_type type, int keyed, int64_t before_us,
+    int64_t after_us, int64_t delay_us, int64_t idle_ms, int64_t now_ms,
+    join_emit_fn *emit, void *arg)
+{
+	memset(j, 0, sizeof(*j));
+	j->before = before_us;
+	j->after = after_us;
+	j->outer[SIDE_LEFT] = type == JOIN_LEFT || type == JOIN_FULL;
+	j->outer[SIDE_RIGHT] = type == JOIN_RIGHT || type == JOIN_FULL;
+	j->keyed = keyed;
+	window_store_init(&j->store[SIDE_LEFT], keyed);
+	window_store_init(&j->store[SIDE_RIGHT], keyed);
+	watermark_init(&j->wm, delay_us, idle_ms, now_ms);
+	j->emit = emit;
+	j->arg = arg;
+}
+
+void
+join_free(struct join *j)
+{
+	window_store_free(&j->store[SIDE_LEFT]);
+	window_store_free(&j->store[SIDE_RIGHT]);
+}
+
+/*
+ * How far a record of side reaches into the other side's times: a left l
+ * meets r with l.ts - before <= r.ts <= l.ts + after, a right r meets l
+ * with r.ts - after <= l.ts <= r.ts + before.
+ */
+static int64_t
+reach_back(const struct join *j, int side)
+{
+	return side == SIDE_LEFT ? j->before : j->after;
+}
+
+static int64_t
+reach_ahead(const struct join *j, int side)
+{
+	return side == SIDE_LEFT ? j->after : j->before;
+}
+
+static void
+emit_pair(struct join *j, int side, const char *a, size_t alen, const char *b,
+    size_t blen)
+{
+	if (side == SIDE_LEFT)
+		j->emit(j->arg, a, alen, b, blen);
+	else
+		j->emit(j->arg, b, blen, a, alen);
+}
+
+static void
+emit_unmatched(struct join *j, int side, const char *line, size_t len)
+{
+	j->n.unmatched[side]++;
+	emit_pair(j, side, line, len, NULL, 0);
+}
+
+/*
+ * Drops the records of side that no record of the other side can meet any
+ * more: the other side's records to come are at or after its floor, and a
+ * record of side reaches at most reach_ahead past its own time.
+ */
+static void
+evict(struct join *j, int side)
+{
+	struct window_rec *r;
+	int64_t floor = watermark_floor(&j->wm, !side), limit;
+
+	limit = floor == WM_END ? WM_END : time_sub(floor, reach_ahead(j, side));
+	while ((r = window_store_pop_before(&j->store[side], limit)) != NULL) {
+		if (!r->matched && j->outer[side])
+			emit_unmatched(j, side, r->line, r->len);
+		free(r);
+	}
+}
+
+static void
+evict_both(struct join *j)
+{
+	evict(j, SIDE_LEFT);
+	evict(j, SIDE_RIGHT);
+}
+
+int
+join_add(struct join *j, int side, const struct join_rec *x)
+{
+	struct window_range rg;
+	struct window_rec *m, *stored;
+	int other = !side, matched = 0;
+
+	j->n.in[side]++;
+	if (watermark_late(&j->wm, x->ts)) {
+		j->n.late[side]++;
+		return 1;
+	}
+	if (!j->keyed || !x->nullkey) {
+		window_store_range(&j->store[other], x->key, x->keylen,
+		    time_sub(x->ts, reach_back(j, side)),
+		    time_add(x->ts, reach_ahead(j, side)), &rg);
+		while ((m = window_range_next(&rg)) != NULL) {
+			emit_pair(j, side, x->line, x->len, m->line, m->len);
+			m->matched = 1;
+			matched = 1;
+			j->n.pairs++;
+		}
+	}
+	/* Kept only if a record of the other side may still come to meet it. */
+	if (watermark_floor(&j->wm, other) == WM_END ||
+	    (j->keyed && x->nullkey)) {
+		if (!matched && j->outer[side])
+			emit_unmatched(j, side, x->line, x->len);
+	} else {
+		stored = window_store_insert(&j->store[side], x->ts, x->key,
+		    x->keylen, x->line, x->len);
+		stored->matched = matched;
+		if (join_state(j) > j->n.state_max)
+			j->n.state_max = join_state(j);
+	}
+	if (watermark_observe(&j->wm, side, x->ts))
+		evict_both(j);
+	return 0;
+}
+
+void
+join_eof(struct join *j, int side)
+{
+	watermark_eof(&j->wm, side);
+	/* Even if the watermark stays, the other side's records are done. */
+	evict_both(j);
+}
+
+void
+join_activity(struct join *j, int side, int64_t now_ms)
+{
+	watermark_activity(&j->wm, side, now_ms);
+}
+
+void
+join_tick(struct join *j, int64_t now_ms, const int waiting[2])
+{
+	if (watermark_tick(&j->wm, now_ms, waiting))
+		evict_both(j);
+}
+
+size_t
+join_state(const struct join *j)
+{
+	return j->store[SIDE_LEFT].count + j->store[SIDE_RIGHT].count;
+}

@@ -1,0 +1,72 @@
+/*
+ * The interval join itself, without I/O: records of two inputs come in one
+ * at a time, each is matched against the other input's window store, and
+ * each pair (l, r) with -before <= r.ts - l.ts <= after goes out exactly
+ * once, when the second of the two arrives. Records stay stored only while
+ * the watermark allows a partner to come; an outer side's records that
+ * never met one go out with a null partner as they leave.
+ */
+#ifndef WJOIN_JOIN_H
+#define WJOIN_JOIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "watermark.h"
+#include "window.h"
+
+enum join_type { JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL };
+
+/* A record as an input gave it; the join copies what it keeps. */
+struct join_rec {
+	int64_t		 ts;		/* µs */
+	const char	*key;		/* keyed join: the key as text */
+	size_t		 keylen;
+	int		 nullkey;	/* keyed join: a null key, matching nothing */
+	const char	*line;
+	size_t		 len;
+};
+
+/* Receives output: a pair, or a record with NULL for the other side. */
+typedef void	join_emit_fn(void *arg, const char *left, size_t leftlen,
+		    const char *right, size_t rightlen);
+
+struct join_counts {
+	unsigned long	 in[2];		/* records taken in, late ones too */
+	unsigned long	 late[2];
+	unsigned long	 pairs;
+	unsigned long	 unmatched[2];	/* written with a null partner */
+	size_t		 state_max;	/* most records stored at once */
+};
+
+struct join {
+	int64_t			 before, after;	/* µs */
+	int			 outer[2];
+	int			 keyed;
+	struct window_store	 store[2];
+	struct watermark	 wm;
+	join_emit_fn		*emit;
+	void			*arg;
+	struct join_counts	 n;
+};
+
+void	join_init(struct join *, enum join_type, int keyed, int64_t before_us,
+	    int64_t after_us, int64_t delay_us, int64_t idle_ms, int64_t now_ms,
+	    join_emit_fn *, void *arg);
+/* Frees what is stored, writing nothing (a stop before the end). */
+void	join_free(struct join *);
+/*
+ * Takes in a record of side. Returns 0, or 1 if it was late (below the
+ * watermark): then it was counted and nothing else.
+ */
+int	join_add(struct join *, int side, const struct join_rec *);
+/* Side has ended: whatever can no longer meet a partner goes. */
+void	join_eof(struct join *, int side);
+/* Input arrived on side (wall time now_ms): it is not idle. */
+void	join_activity(struct join *, int side, int64_t now_ms);
+/* Lets idle sides stop holding the watermark (see watermark_tick). */
+void	join_tick(struct join *, int64_t now_ms, const int waiting[2]);
+/* Records stored on both sides. */
+size_t	join_state(const struct join *);
+
+#endif

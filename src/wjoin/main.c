@@ -1,0 +1,402 @@
+/*
+ * wjoin: the stream-stream interval join as a filter. Records of stdin
+ * (left) and of FILE (right) are paired when their event times are within
+ * the window; a record is kept only while the watermark lets a partner
+ * come, and both inputs are read at once, the one behind in event time
+ * first.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "join.h"
+#include "kp.h"
+#include "lineio.h"
+#include "output.h"
+#include "rejects.h"
+#include "signals.h"
+#include "timeparse.h"
+
+/* Idleness and --stats are looked at after this many records. */
+#define TICK_EVERY	1024
+
+enum {
+	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
+	OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT,
+	OPT_TS_UNIT, OPT_TYPE
+};
+
+static const struct option longopts[] = {
+	{ "after",     required_argument, NULL, OPT_AFTER },
+	{ "as",        required_argument, NULL, OPT_AS },
+	{ "before",    required_argument, NULL, OPT_BEFORE },
+	{ "delay",     required_argument, NULL, 'd' },
+	{ "emit",      required_argument, NULL, OPT_EMIT },
+	{ "idle",      required_argument, NULL, OPT_IDLE },
+	{ "key",       required_argument, NULL, 'k' },
+	{ "late",      required_argument, NULL, OPT_LATE },
+	{ "left-key",  required_argument, NULL, OPT_LEFT_KEY },
+	{ "rejects",   required_argument, NULL, OPT_REJECTS },
+	{ "right-key", required_argument, NULL, OPT_RIGHT_KEY },
+	{ "stats",     required_argument, NULL, OPT_STATS },
+	{ "strict",    no_argument,       NULL, OPT_STRICT },
+	{ "ts",        required_argument, NULL, 't' },
+	{ "ts-unit",   required_argument, NULL, OPT_TS_UNIT },
+	{ "type",      required_argument, NULL, OPT_TYPE },
+	{ "window",    required_argument, NULL, 'w' },
+	{ "help",      no_argument,       NULL, 'h' },
+	{ "version",   no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Everything a run has, for the output callback and the stats. */
+struct run {
+	struct join		 join;
+	struct inputs		 inputs;
+	struct pair_output	 out;
+	struct rejects		 rj;
+	FILE			*late;
+	const char		*late_path;
+	unsigned long		 written;	/* output lines, for --emit */
+	int64_t			 stats_ms;	/* --stats period, 0: none */
+	int64_t			 stats_due;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR] "
+	    "[--after DUR] [--as NAME,NAME]\n"
+	    "             [--before DUR] [--emit EXPR] [--idle DUR] "
+	    "[--late FILE] [--left-key EXPR]\n"
+	    "             [--rejects FILE] [--right-key EXPR] "
+	    "[--stats SECONDS] [--strict]\n"
+	    "             [--ts-unit UNIT] [--type TYPE] FILE\n");
+}
+
+/* A duration option in µs; exits 2 if it is not one. */
+static int64_t
+duration_us(const char *opt, const char *s)
+{
+	int64_t ms;
+
+	if (parse_duration_ms(s, &ms) != 0 || ms > INT64_MAX / 1000)
+		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
+		    "5m, 2h", opt, s);
+	return ms * 1000;
+}
+
+static enum join_type
+join_type(const char *s)
+{
+	static const char *names[] = { "inner", "left", "right", "full" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum join_type)i;
+	errx(KP_EXIT_USAGE, "--type %s: not inner, left, right or full", s);
+}
+
+static int64_t
+ts_unit(const char *s)
+{
+	if (strcmp(s, "s") == 0)
+		return 1000000;
+	if (strcmp(s, "ms") == 0)
+		return 1000;
+	if (strcmp(s, "us") == 0)
+		return 1;
+	errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms or us", s);
+}
+
+static int64_t
+stats_period_ms(const char *s)
+{
+	char *end;
+	double secs;
+
+	secs = strtod(s, &end);
+	if (end == s || *end != '\0' || !(secs >= 0.001) || secs > 1e6)
+		errx(KP_EXIT_USAGE, "--stats %s: not a number of seconds", s);
+	return (int64_t)(secs * 1000 + 0.5);
+}
+
+static void
+on_output(void *arg, const char *left, size_t leftlen, const char *right,
+    size_t rightlen)
+{
+	struct run *run = arg;
+	char why[OUTPUT_WHY_MAX];
+
+	run->written++;
+	if (pair_output_write(&run->out, left, leftlen, right, rightlen,
+	    why) != 0)
+		rejects_add(&run->rj, "<output>", run->written, run->out.buf,
+		    run->out.len, why);
+}
+
+static void
+print_stats(struct run *run)
+{
+	const struct join *j = &run->join;
+	int64_t wm = j->wm.value, wm_ms;
+	char iso[64];
+
+	fprintf(stderr, "{\"left_in\":%lu,\"right_in\":%lu,\"pairs\":%lu,"
+	    "\"left_unmatched\":%lu,\"right_unmatched\":%lu,\"late\":%lu,"
+	    "\"left_late\":%lu,\"right_late\":%lu,\"rejected\":%lu,"
+	    "\"state\":%zu,\"state_max\":%zu,\"state_bytes\":%zu,",
+	    j->n.in[SIDE_LEFT], j->n.in[SIDE_RIGHT], j->n.pairs,
+	    j->n.unmatched[SIDE_LEFT], j->n.unmatched[SIDE_RIGHT],
+	    j->n.late[SIDE_LEFT] + j->n.late[SIDE_RIGHT],
+	    j->n.late[SIDE_LEFT], j->n.late[SIDE_RIGHT], run->rj.count,
+	    join_state(j), j->n.state_max, j->store[SIDE_LEFT].bytes +
+	    j->store[SIDE_RIGHT].bytes);
+	if (wm == WM_NONE || wm == WM_END) {
+		fprintf(stderr, "\"watermark\":%s,\"watermark_lag_ms\":null}\n",
+		    wm == WM_NONE ? "null" : "\"end\"");
+		return;
+	}
+	wm_ms = wm >= 0 ? wm / 1000 : (wm - 999) / 1000;
+	format_iso8601_ms(wm_ms, iso);
+	fprintf(stderr, "\"watermark\":\"%s\",\"watermark_lag_ms\":%lld}\n",
+	    iso, (long long)(now_ms() - wm_ms));
+}
+
+/* Idleness and --stats, by the wall clock. */
+static void
+tick(struct run *run)
+{
+	int64_t now = mono_ms();
+	int waiting[2];
+
+	waiting[SIDE_LEFT] = inputs_waiting(&run->inputs, SIDE_LEFT);
+	waiting[SIDE_RIGHT] = inputs_waiting(&run->inputs, SIDE_RIGHT);
+	join_tick(&run->join, now, waiting);
+	if (run->stats_ms > 0 && now >= run->stats_due) {
+		print_stats(run);
+		run->stats_due = now + run->stats_ms;
+	}
+}
+
+/* Joins the record waiting on side; a late one goes to --late. */
+static void
+join_next(struct run *run, int side)
+{
+	struct input *in = &run->inputs.in[side];
+	struct join_rec jr = {
+		in->rec.ts, in->rec.key, in->rec.keylen, in->rec.nullkey,
+		in->line, in->len
+	};
+
+	in->have = 0;
+	if (join_add(&run->join, side, &jr) && run->late != NULL) {
+		fwrite_unlocked(in->line, 1, in->len, run->late);
+		putc_unlocked('\n', run->late);
+	}
+}
+
+/*
+ * Waits for input when neither side has a line. If none is waiting,
+ * output is flushed first, so a pair goes out as soon as its second
+ * record came; under load, output goes in large writes. Returns -1 to
+ * stop.
+ */
+static int
+wait_input(struct run *run)
+{
+	int ready[2], s;
+	int64_t timeout, idle_in, now;
+
+	if (!inputs_poll(&run->inputs, 0, ready)) {
+		do {
+			/* Idleness may let records go: they go out at once. */
+			tick(run);
+			if (out_flush() != 0)
+				return -1;
+			if (run->late != NULL)
+				fflush(run->late);
+			now = mono_ms();
+			timeout = 1000;
+			idle_in = watermark_idle_in(&run->join.wm, now);
+			if (idle_in >= 0 && idle_in < timeout)
+				timeout = idle_in + 1;
+			if (run->stats_ms > 0 && run->stats_due - now < timeout)
+				timeout = run->stats_due - now;
+			if (timeout < 0)
+				timeout = 0;
+		} while (!kp_stop_signal &&
+		    !inputs_poll(&run->inputs, (int)timeout, ready));
+	}
+	if (kp_stop_signal)
+		return -1;
+	for (s = 0; s < 2; s++)
+		if (ready[s] && inputs_fill(&run->inputs, s) != 0)
+			return -1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct run run;
+	const char *ts = ".ts", *key = NULL, *lkey = NULL, *rkey = NULL;
+	const char *as = NULL, *emit = NULL, *rejects_path = NULL;
+	int64_t window = -1, before = -1, after = -1, delay = 0, idle = 0;
+	int64_t unit = 1000;
+	enum join_type type = JOIN_INNER;
+	int ch, side, failed = 0, strict = 0, status = KP_EXIT_OK;
+	unsigned long taken = 0, late;
+
+	while ((ch = getopt_long(argc, argv, "d:hk:t:Vw:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			delay = duration_us("-d", optarg);
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 't':
+			ts = optarg;
+			break;
+		case 'w':
+			window = duration_us("-w", optarg);
+			break;
+		case OPT_AFTER:
+			after = duration_us("--after", optarg);
+			break;
+		case OPT_AS:
+			as = optarg;
+			break;
+		case OPT_BEFORE:
+			before = duration_us("--before", optarg);
+			break;
+		case OPT_EMIT:
+			emit = optarg;
+			break;
+		case OPT_IDLE:
+			idle = duration_us("--idle", optarg) / 1000;
+			break;
+		case OPT_LATE:
+			run.late_path = optarg;
+			break;
+		case OPT_LEFT_KEY:
+			lkey = optarg;
+			break;
+		case OPT_REJECTS:
+			rejects_path = optarg;
+			break;
+		case OPT_RIGHT_KEY:
+			rkey = optarg;
+			break;
+		case OPT_STATS:
+			run.stats_ms = stats_period_ms(optarg);
+			break;
+		case OPT_STRICT:
+			strict = 1;
+			break;
+		case OPT_TS_UNIT:
+			unit = ts_unit(optarg);
+			break;
+		case OPT_TYPE:
+			type = join_type(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return KP_EXIT_OK;
+		case 'V':
+			kp_print_version();
+			return KP_EXIT_OK;
+		default:
+			usage(stderr);
+			return KP_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1) {
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (window < 0 && before < 0 && after < 0)
+		errx(KP_EXIT_USAGE, "no window: give -w, or --before and --after");
+	if (before < 0)
+		before = window < 0 ? 0 : window;
+	if (after < 0)
+		after = window < 0 ? 0 : window;
+	if (lkey == NULL)
+		lkey = key;
+	if (rkey == NULL)
+		rkey = key;
+	if ((lkey == NULL) != (rkey == NULL))
+		errx(KP_EXIT_USAGE, "a key for one side only: give -k, or both "
+		    "--left-key and --right-key");
+	if (record_spec_init(&run.inputs.in[SIDE_LEFT].spec, ts, unit, lkey,
+	    lkey == key ? "-k" : "--left-key") != 0 ||
+	    record_spec_init(&run.inputs.in[SIDE_RIGHT].spec, ts, unit, rkey,
+	    rkey == key ? "-k" : "--right-key") != 0)
+		errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b", ts);
+	if (pair_output_init(&run.out, as, emit) != 0)
+		errx(KP_EXIT_USAGE, "--as %s: not two different names, "
+		    "NAME,NAME", as);
+
+	kp_signals_install();
+	rejects_open(&run.rj, rejects_path, strict);
+	if (run.late_path != NULL &&
+	    (run.late = fopen(run.late_path, "a")) == NULL)
+		err(KP_EXIT_USAGE, "%s", run.late_path);
+	join_init(&run.join, type, lkey != NULL, before, after, delay, idle,
+	    mono_ms(), on_output, &run);
+	inputs_init(&run.inputs, STDIN_FILENO, "<stdin>", input_open(argv[0]),
+	    argv[0], &run.join, &run.rj);
+	run.stats_due = mono_ms() + run.stats_ms;
+	out_init();
+
+	while (!kp_stop_signal && !ferror(stdout) && !failed) {
+		side = inputs_next(&run.inputs, &failed);
+		if (side == SIDE_LEFT || side == SIDE_RIGHT) {
+			join_next(&run, side);
+			if (++taken % TICK_EVERY == 0)
+				tick(&run);
+		} else if (side == INPUTS_NONE) {
+			if (run.inputs.in[SIDE_LEFT].done &&
+			    run.inputs.in[SIDE_RIGHT].done)
+				break;
+			if (wait_input(&run) != 0)
+				failed = !kp_stop_signal && !ferror(stdout);
+		}
+	}
+
+	if (run.stats_ms > 0)
+		print_stats(&run);
+	late = run.join.n.late[SIDE_LEFT] + run.join.n.late[SIDE_RIGHT];
+	if (late > 0)
+		warnx("%lu late record%s not joined (%lu left, %lu right)%s",
+		    late, late == 1 ? "" : "s", run.join.n.late[SIDE_LEFT],
+		    run.join.n.late[SIDE_RIGHT],
+		    run.late != NULL ? "" : "; --late FILE keeps them");
+	if (run.rj.count > 0) {
+		warnx("%lu bad line%s set aside", run.rj.count,
+		    run.rj.count == 1 ? "" : "s");
+		status = KP_EXIT_FAIL;
+	}
+	if (failed)
+		status = KP_EXIT_FAIL;
+	if (run.late != NULL && (fflush(run.late) != 0 || ferror(run.late) ||
+	    fclose(run.late) != 0)) {
+		warn("%s", run.late_path);
+		status = KP_EXIT_FAIL;
+	}
+	if (rejects_close(&run.rj) != 0 || out_close() < 0)
+		status = KP_EXIT_FAIL;
+	join_free(&run.join);
+	inputs_free(&run.inputs);
+	pair_output_free(&run.out);
+	return status;
+}

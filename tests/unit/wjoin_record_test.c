@@ -1,0 +1,129 @@
+/*
+ * wjoin's records: event times in every accepted form, bad lines and
+ * their reasons, and keys that are equal text exactly when jq finds the
+ * values equal, whether read from the raw text or through libjq.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tap.h"
+#include "wjoin/record.h"
+
+static const struct {
+	const char	*ts;		/* -t */
+	int64_t		 unit;
+	const char	*line;
+	const char	*why;		/* NULL: accepted with time us */
+	int64_t		 us;
+} times[] = {
+	{ ".ts", 1000, "{\"ts\":\"2026-11-24T02:27:28.123Z\"}", NULL, 1795487248123000 },
+	{ ".ts", 1000, "{\"ts\":\"2026-11-24T02:27:28Z\"}", NULL, 1795487248000000 },
+	{ ".ts", 1000, "{\"ts\":\"2026-11-24T03:27:28.5+01:00\"}", NULL, 1795487248500000 },
+	{ ".ts", 1000, "{\"ts\":\"2026-11-24 02:27:28.000001\"}", NULL, 1795487248000001 },
+	{ ".ts", 1000, "{\"ts\":1795487248123}", NULL, 1795487248123000 },
+	{ ".ts", 1000, "{\"ts\":1795487248123.5}", NULL, 1795487248123500 },
+	{ ".ts", 1000000, "{\"ts\":1795487248.123456}", NULL, 1795487248123456 },
+	{ ".ts", 1, "{\"ts\":1795487248123456}", NULL, 1795487248123456 },
+	{ ".ts", 1000, "{\"ts\":-1000}", NULL, -1000000 },
+	{ ".ts", 1000, "{\"ts\":1e3}", NULL, 1000000 },
+	{ ".a.t", 1000, " {\"a\":{\"t\":5},\"ts\":\"x\"} ", NULL, 5000 },
+	{ ".ts", 1000, "{\"ts\":1,\"ts\":2}", NULL, 2000 },
+	{ ".ts", 1000, "", "empty line", 0 },
+	{ ".ts", 1000, "nope", "not JSON", 0 },
+	{ ".ts", 1000, "{\"ts\":1", "not JSON: unterminated object or array", 0 },
+	{ ".ts", 1000, "[1]", "not a JSON object", 0 },
+	{ ".ts", 1000, "\"ts\"", "not a JSON object", 0 },
+	{ ".ts", 1000, "{}", "no field .ts", 0 },
+	{ ".ts", 1000, "{\"ts\":true}", ".ts is not a time (a string or a number)", 0 },
+	{ ".ts", 1000, "{\"ts\":null}", ".ts is not a time (a string or a number)", 0 },
+	{ ".ts", 1000, "{\"ts\":\"yesterday\"}",
+	    ".ts is not an ISO 8601 time: \"yesterday\"", 0 },
+	{ ".ts", 1000, "{\"ts\":\"2026-13-01T00:00:00Z\"}",
+	    ".ts is not an ISO 8601 time: \"2026-13-01T00:00:00Z\"", 0 },
+	{ ".ts", 1000, "{\"ts\":1e300}", ".ts is out of range: 1e300", 0 },
+};
+
+/* JSON values as keys, each with its text as jq prints it. */
+static const struct {
+	const char	*value, *text;
+} keys[] = {
+	{ "\"A\"", "\"A\"" }, { "\"\\u0041\"", "\"A\"" }, { "\"caf\xc3\xa9\"", "\"caf\xc3\xa9\"" },
+	{ "\"caf\\u00e9\"", "\"caf\xc3\xa9\"" }, { "\"a\\/b\"", "\"a/b\"" },
+	{ "\"tab\\t\"", "\"tab\\t\"" }, { "\"\x7f\"", "\"\\u007f\"" },
+	{ "1", "1" }, { "1.0", "1" }, { "1e0", "1" }, { "10E-1", "1" },
+	{ "-0", "-0" }, { "0.1", "0.1" }, { "1e400", "1.7976931348623157e+308" },
+	{ "12345678901234567890", "12345678901234567000" }, { "1e17", "1e+17" },
+	{ "true", "true" }, { "false", "false" }, { "null", "null" },
+	{ "[1, 2.0]", "[1,2]" }, { "{\"b\":1, \"a\":[]}", "{\"a\":[],\"b\":1}" },
+	{ "\"1\"", "\"1\"" },
+};
+
+int
+main(void)
+{
+	struct record_spec fast, slow;
+	struct record rec = { 0 }, rec2 = { 0 };
+	char why[RECORD_WHY_MAX], line[256], msg[512];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		record_spec_init(&fast, times[i].ts, times[i].unit, NULL, "-k");
+		rc = record_parse(&fast, times[i].line, strlen(times[i].line),
+		    &rec, why);
+		snprintf(msg, sizeof(msg), "-t %s: %s", times[i].ts, times[i].line);
+		if (times[i].why == NULL) {
+			if (!tap_ok(rc == 0 && rec.ts == times[i].us, msg))
+				printf("# rc %d %s, ts %" PRId64 "\n", rc,
+				    rc ? why : "", rec.ts);
+		} else if (!tap_ok(rc == -1 && strcmp(why, times[i].why) == 0, msg))
+			printf("# rc %d, why: %s\n", rc, rc ? why : "");
+		record_spec_free(&fast);
+	}
+	tap_ok(record_spec_init(&fast, "ts", 1000, NULL, "-k") == -1,
+	    "-t must be a path");
+
+	/* ".k" is read from the raw text; ".k | ." only by libjq. */
+	record_spec_init(&fast, ".ts", 1000, ".k", "-k");
+	record_spec_init(&slow, ".ts", 1000, ".k | .", "-k");
+	tap_ok(fast.key_is_path && !slow.key_is_path, "a plain path is read raw");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(line, sizeof(line), "{\"ts\":1,\"k\":%s}", keys[i].value);
+		snprintf(msg, sizeof(msg), "key %s is %s, raw or by jq",
+		    keys[i].value, keys[i].text);
+		rc = record_parse(&fast, line, strlen(line), &rec, why);
+		rc |= record_parse(&slow, line, strlen(line), &rec2, why);
+		if (!tap_ok(rc == 0 && strcmp(rec.key, keys[i].text) == 0 &&
+		    strcmp(rec2.key, keys[i].text) == 0 &&
+		    rec.nullkey == (strcmp(keys[i].value, "null") == 0) &&
+		    rec2.nullkey == rec.nullkey, msg))
+			printf("# rc %d, raw %s, jq %s\n", rc, rec.key, rec2.key);
+	}
+	rc = record_parse(&fast, "{\"ts\":1}", 8, &rec, why);
+	tap_ok(rc == 0 && rec.nullkey, "a missing key is null, as in jq");
+	rc = record_parse(&fast, "{\"ts\":1,\"\\u006b\":5}", 19, &rec, why);
+	tap_ok(rc == 0 && strcmp(rec.key, "5") == 0,
+	    "an escaped member name is found as jq finds it");
+	record_spec_free(&fast);
+	record_spec_free(&slow);
+
+	record_spec_init(&fast, ".ts", 1000, ".k.x", "--left-key");
+	rc = record_parse(&fast, "{\"ts\":1,\"k\":3}", 14, &rec, why);
+	if (!tap_ok(rc == -1 && strcmp(why,
+	    "--left-key: Cannot index number with string \"x\"") == 0,
+	    "a key expression's error is the line's reason"))
+		printf("# rc %d, why: %s\n", rc, why);
+	rc = record_parse(&fast, "{\"ts\":1,\"k\":null}", 17, &rec, why);
+	tap_ok(rc == 0 && rec.nullkey, ".k.x of a null .k is null");
+	record_spec_free(&fast);
+	record_spec_init(&fast, ".ts", 1000, "empty", "-k");
+	rc = record_parse(&fast, "{\"ts\":1}", 8, &rec, why);
+	if (!tap_ok(rc == -1 && strstr(why, "no output") != NULL,
+	    "a key expression with no output"))
+		printf("# rc %d, why: %s\n", rc, why);
+	record_spec_free(&fast);
+	record_free(&rec);
+	record_free(&rec2);
+	return tap_done();
+}

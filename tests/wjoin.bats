@@ -1,0 +1,461 @@
+#!/usr/bin/env bats
+# wjoin: the interval join, checked against SQL (sqlite3) on generated
+# streams: in order, out of order within the delay, keyed and unkeyed, at
+# exact boundary distances, through files, slow pipes, FIFOs and Kafka.
+
+load test_helper
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	F="$FIXTURES/wjoin"
+	W="$BATS_TEST_TMPDIR"
+	GEN="$KP_ROOT/tests/helpers/wjoin-gen.py"
+}
+
+# gen ARGS...: wjoin-gen.py (tests/helpers), which any python3 runs.
+gen() {
+	python3 "$GEN" "$@"
+}
+
+# The event time of a record in ms, in SQL: mockgen's and wjoin-gen's ISO
+# form (YYYY-MM-DDTHH:MM:SS.mmmZ) or epoch milliseconds.
+SQL_TS="CASE json_type(value, '\$.ts')
+	WHEN 'text' THEN unixepoch(substr(json_extract(value, '\$.ts'), 1, 19)) * 1000 +
+	    CAST(substr(json_extract(value, '\$.ts'), 21, 3) AS INTEGER)
+	ELSE json_extract(value, '\$.ts') END"
+
+# oracle LEFT RIGHT BEFORE_MS AFTER_MS [TYPE [CONDITION]]: the pairs an SQL
+# interval join finds, "LEFT_ID|RIGHT_ID" a line, null for a missing side,
+# sorted. CONDITION is SQL over l.j and r.j, the records.
+oracle() {
+	local l=$1 r=$2 before=$3 after=$4 type=${5:-inner} cond=${6:-1} join
+	case $type in
+	inner) join="JOIN" ;;
+	left) join="LEFT JOIN" ;;
+	right) join="RIGHT JOIN" ;;
+	full) join="FULL JOIN" ;;
+	esac
+	sed '1s/^/[/; $!s/$/,/; $s/$/]/' "$l" > "$W/oracle.l.json"
+	sed '1s/^/[/; $!s/$/,/; $s/$/]/' "$r" > "$W/oracle.r.json"
+	sqlite3 -batch :memory: <<-SQL | sort
+	CREATE TABLE l AS SELECT value AS j, $SQL_TS AS t
+	    FROM json_each(CAST(readfile('$W/oracle.l.json') AS TEXT));
+	CREATE TABLE r AS SELECT value AS j, $SQL_TS AS t
+	    FROM json_each(CAST(readfile('$W/oracle.r.json') AS TEXT));
+	SELECT coalesce(json_extract(l.j, '\$.id'), 'null') || '|' ||
+	    coalesce(json_extract(r.j, '\$.id'), 'null')
+	FROM l $join r ON r.t BETWEEN l.t - $before AND l.t + $after AND ($cond);
+	SQL
+}
+
+# ids: wjoin's output as "LEFT_ID|RIGHT_ID" lines, sorted.
+ids() {
+	jq -r '"\(.left.id)|\(.right.id)"' | sort
+}
+
+# split_cd FILE: mockgen -s C,D output into FILE.C and FILE.D.
+split_cd() {
+	grep '"strategy":"C"' "$1" > "$1.C" || true
+	grep '"strategy":"D"' "$1" > "$1.D" || true
+}
+
+# same_as_sql LEFT RIGHT BEFORE_MS AFTER_MS TYPE CONDITION WJOIN_ARGS...
+same_as_sql() {
+	local l=$1 r=$2 before=$3 after=$4 type=$5 cond=$6
+	shift 6
+	oracle "$l" "$r" "$before" "$after" "$type" "$cond" > "$W/want"
+	wjoin "$@" --type "$type" "$r" < "$l" > "$W/out"
+	ids < "$W/out" > "$W/got"
+	[ -s "$W/want" ] || { echo "the oracle found nothing: a useless test"; return 1; }
+	diff -u "$W/want" "$W/got"
+}
+
+# trickle SECONDS: copies stdin to stdout a line at a time, pausing after each.
+trickle() {
+	python3 -uc 'import sys, time
+for line in sys.stdin:
+    sys.stdout.write(line)
+    time.sleep(float(sys.argv[1]))' "$1"
+}
+
+@test "a pair is both records as they came: bytes, spacing and number forms kept" {
+	cd "$F"
+	run --separate-stderr wjoin -w 1s bytes.right < bytes.left
+	assert_success
+	assert_equal "$stderr" ""
+	diff -u bytes.out <(printf '%s\n' "$output")
+	# The line is one JSON value with the records inside unchanged.
+	run bash -c 'jq -c .left < bytes.out | head -n 1'
+	assert_output '{"id":"l1","ts":"2026-11-24T00:00:00Z","v":1.5,"s":"café"}'
+}
+
+@test "SQL: in order, ISO times, distances of exactly the window are in" {
+	mockgen -r 0 -n 2000 -s C,D --id --seed 7 --start 2026-11-24T00:00:00Z --step 1s > "$W/cd"
+	split_cd "$W/cd"
+	# C and D share each second: every C meets 5 Ds, two of them exactly 2s away.
+	same_as_sql "$W/cd.C" "$W/cd.D" 2000 2000 inner 1 -w 2s
+	run wc -l < "$W/out"
+	assert_output $(( 1000 * 5 - 6 ))
+}
+
+@test "SQL: exact boundaries, W - 1ms, W and W + 1ms, both ways" {
+	gen -n 300 --prefix l --ts ms --step 1000 > "$W/l"
+	gen -n 300 --prefix r --ts ms --step 1000 --start 1795478400001 > "$W/r"
+	# r - l is 1ms, then 1001ms, ...; and -999ms, -1999ms, ...
+	same_as_sql "$W/l" "$W/r" 999 999 inner 1 -w 999ms
+	same_as_sql "$W/l" "$W/r" 1000 1000 inner 1 -w 1000ms
+	same_as_sql "$W/l" "$W/r" 1001 1001 inner 1 -w 1001ms
+	same_as_sql "$W/l" "$W/r" 0 1 inner 1 --before 0 --after 1ms
+	same_as_sql "$W/l" "$W/r" 0 1 inner 1 --after 1ms
+	same_as_sql "$W/l" "$W/r" 999 0 inner 1 --before 999ms
+	run wc -l < "$W/out"
+	assert_output 299
+	run wjoin --before 998ms --after 0 "$W/r" < "$W/l"
+	assert_success
+	assert_output ""
+}
+
+@test "SQL: --before and --after apart, r.ts - l.ts in [-before, +after]" {
+	gen -n 400 --prefix l --seed 1 --step 700 --jitter 300 > "$W/l"
+	gen -n 400 --prefix r --seed 2 --step 700 --jitter 300 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 3000 500 inner 1 --before 3s --after 500ms
+	same_as_sql "$W/l" "$W/r" 500 3000 inner 1 --before 500ms --after 3s
+	same_as_sql "$W/l" "$W/r" 2000 1500 inner 1 -w 2s --after 1.5s
+}
+
+@test "SQL: out of order within the delay, epoch-ms times: nothing is late" {
+	mockgen -r 0 -n 6000 -s C,D --id --seed 9 --start 2026-11-24T00:00:00Z \
+	    --step 1s --disorder 20s --ts-format epoch-ms > "$W/cd"
+	split_cd "$W/cd"
+	same_as_sql "$W/cd.C" "$W/cd.D" 5000 5000 inner 1 -w 5s -d 20s --stats 1000
+	run --separate-stderr wjoin -w 5s -d 20s --stats 1000 "$W/cd.D" < "$W/cd.C"
+	assert_success
+	[[ "$stderr" == *'"late":0,'* ]]
+	# With less delay than disorder, records come after the watermark.
+	run --separate-stderr wjoin -w 5s -d 5s "$W/cd.D" < "$W/cd.C"
+	assert_success
+	[[ "$stderr" == *"late records not joined"* ]]
+}
+
+@test "SQL: keyed by a path, out of order, many keys" {
+	gen -n 3000 --prefix l --seed 3 --keys 20 --step 200 --disorder 3000 > "$W/l"
+	gen -n 3000 --prefix r --seed 4 --keys 20 --step 200 --disorder 3000 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 2000 2000 inner \
+	    "json_extract(l.j, '\$.k') = json_extract(r.j, '\$.k')" -k .k -w 2s -d 3s
+}
+
+@test "SQL: keys from jq expressions, different on each side" {
+	mockgen -r 0 -n 3000 -s C,D --id --seed 5 --start 2026-11-24T00:00:00Z --step 300ms > "$W/cd"
+	split_cd "$W/cd"
+	same_as_sql "$W/cd.C" "$W/cd.D" 4000 4000 inner \
+	    "json_extract(l.j, '\$.id') % 7 = (json_extract(r.j, '\$.id') + 3) % 7" \
+	    --left-key '.id % 7' --right-key '(.id + 3) % 7' -w 4s
+	same_as_sql "$W/cd.C" "$W/cd.D" 1000 1000 inner \
+	    "CAST(json_extract(l.j, '\$.value') / 10 AS INTEGER) = CAST(json_extract(r.j, '\$.value') / 10 AS INTEGER)" \
+	    -k '.value / 10 | floor' -w 1s
+}
+
+@test "SQL: outer joins, every record once, null only if it never matched" {
+	local type
+	gen -n 500 --prefix l --seed 11 --keys 4 --step 1000 --jitter 2000 --disorder 500 > "$W/l"
+	gen -n 500 --prefix r --seed 12 --keys 4 --step 1000 --jitter 2000 --disorder 500 > "$W/r"
+	for type in left right full; do
+		same_as_sql "$W/l" "$W/r" 1500 1500 "$type" \
+		    "json_extract(l.j, '\$.k') = json_extract(r.j, '\$.k')" \
+		    -k .k -w 1.5s -d 2500ms
+	done
+	# In the full join, every record of both sides is there.
+	run bash -c 'jq -r ".left.id, .right.id | values" "$1/out" | sort -u | wc -l' _ "$W"
+	assert_output 1000
+	grep -q '|null$' "$W/got"
+	grep -q '^null|' "$W/got"
+}
+
+@test "the same pairs from files, pipes trickling at different speeds, and FIFOs" {
+	gen -n 150 --prefix l --seed 21 --keys 3 --step 1000 --disorder 1500 > "$W/l"
+	gen -n 150 --prefix r --seed 22 --keys 3 --step 1000 --disorder 1500 > "$W/r"
+	oracle "$W/l" "$W/r" 2000 2000 full \
+	    "json_extract(l.j, '\$.k') = json_extract(r.j, '\$.k')" > "$W/want"
+	set -- -k .k -w 2s -d 1500ms --type full
+	wjoin "$@" "$W/r" < "$W/l" | ids > "$W/files"
+	diff -u "$W/want" "$W/files"
+	trickle 0.001 < "$W/l" | wjoin "$@" <(trickle 0.008 < "$W/r") | ids > "$W/slow-right"
+	diff -u "$W/want" "$W/slow-right"
+	trickle 0.008 < "$W/l" | wjoin "$@" <(trickle 0.001 < "$W/r") | ids > "$W/slow-left"
+	diff -u "$W/want" "$W/slow-left"
+	# A FIFO whose writer comes only after wjoin has started.
+	mkfifo "$W/fifo"
+	wjoin "$@" "$W/fifo" < "$W/l" > "$W/fifo.out" &
+	sleep 0.5
+	trickle 0.002 < "$W/r" > "$W/fifo"
+	wait $!
+	ids < "$W/fifo.out" > "$W/fifo.ids"
+	diff -u "$W/want" "$W/fifo.ids"
+}
+
+@test "Kafka: kin -e C | wjoin <(kin -e D) finds what SQL finds" {
+	need_broker
+	local tc td
+	tc=$(new_topic C)
+	td=$(new_topic D)
+	mockgen -r 0 -n 400 -s C,D --id --seed 31 --start 2026-11-24T00:00:00Z \
+	    --step 1s --disorder 3s > "$W/cd"
+	split_cd "$W/cd"
+	# One partition each, so the topics keep the order.
+	kout -P 0 "$tc" < "$W/cd.C"
+	kout -P 0 "$td" < "$W/cd.D"
+	oracle "$W/cd.C" "$W/cd.D" 5000 5000 > "$W/want"
+	with_timeout 60 bash -c 'kin -e "$1" | wjoin -w 5s -d 3s <(kin -e "$2")' _ "$tc" "$td" |
+	    ids > "$W/got"
+	[ -s "$W/want" ]
+	diff -u "$W/want" "$W/got"
+}
+
+@test "late records go to --late, are counted, and nothing else is lost" {
+	gen -n 2000 --prefix l --seed 41 --step 500 --late 0.05 --late-by 60000 > "$W/l"
+	gen -n 2000 --prefix r --seed 42 --step 500 --late 0.05 --late-by 60000 > "$W/r"
+	run --separate-stderr wjoin --type full -w 1s --late "$W/late" --stats 1000 \
+	    "$W/r" < "$W/l"
+	assert_success
+	printf '%s\n' "$output" > "$W/out"
+	[[ "$stderr" =~ wjoin:\ ([0-9]+)\ late\ records\ not\ joined\ \(([0-9]+)\ left,\ ([0-9]+)\ right\) ]]
+	local late=${BASH_REMATCH[1]}
+	[ "$late" -gt 100 ]
+	[ "$(wc -l < "$W/late")" -eq "$late" ]
+	[[ "$stderr" == *"\"late\":$late,"* ]]
+	# Every record is in the output or in --late, and not in both.
+	jq -r '.left.id, .right.id | values' "$W/out" | sort -u > "$W/joined"
+	jq -r .id "$W/late" | sort > "$W/late.ids"
+	cat "$W/l" "$W/r" | jq -r .id | sort > "$W/all"
+	[ -z "$(comm -12 "$W/joined" "$W/late.ids")" ]
+	diff -u "$W/all" <(sort "$W/joined" "$W/late.ids")
+	# The late file keeps the lines as they came.
+	cat "$W/l" "$W/r" | grep -qxF "$(head -n 1 "$W/late")"
+	# What was joined is what SQL joins of the records that were not late.
+	grep -vxFf "$W/late" "$W/l" > "$W/l.ontime"
+	grep -vxFf "$W/late" "$W/r" > "$W/r.ontime"
+	oracle "$W/l.ontime" "$W/r.ontime" 1000 1000 full > "$W/want"
+	ids < "$W/out" > "$W/got"
+	diff -u "$W/want" "$W/got"
+}
+
+@test "--idle: a quiet side stops holding back the watermark and the state" {
+	gen -n 200 --prefix r --step 1000 > "$W/r"
+	local first='{"id":"l0","ts":"2026-11-24T00:00:00.000Z"}'
+	# The left sends one record and stays open; the right sends 200 s.
+	{ echo "$first"; sleep 4; } |
+	    wjoin -w 1s --type right --idle 500ms --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    > "$W/idle.out" 2> "$W/idle.err" &
+	{ echo "$first"; sleep 4; } |
+	    wjoin -w 1s --type right --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    > "$W/busy.out" 2> "$W/busy.err" &
+	sleep 2.5
+	# While both inputs are still open:
+	cp "$W/idle.out" "$W/idle.early"
+	cp "$W/busy.out" "$W/busy.early"
+	wait
+	# With --idle, the right records went out once the left was idle...
+	[ "$(wc -l < "$W/idle.early")" -ge 198 ]
+	[ "$(grep -c '"left":null' "$W/idle.early")" -ge 196 ]
+	grep -q '"state":[0-2],' "$W/idle.err"
+	# ...without it, only the two pairs, and the right records wait.
+	[ "$(wc -l < "$W/busy.early")" -eq 2 ]
+	grep -q '"state":201,' "$W/busy.err"
+	# Both end with the same output.
+	diff <(sort "$W/idle.out") <(sort "$W/busy.out")
+}
+
+@test "both inputs ahead of each other in turn: state stays a window's worth" {
+	# Two recorded streams over the same 20000 s; read naively, one side
+	# would all be stored before the other is read.
+	gen -n 20000 --prefix l --step 1000 --seed 51 --jitter 500 > "$W/l"
+	gen -n 20000 --prefix r --step 1000 --seed 52 --jitter 500 > "$W/r"
+	run --separate-stderr wjoin -w 5s --stats 1000 "$W/r" < "$W/l"
+	assert_success
+	[[ "$stderr" =~ \"state_max\":([0-9]+), ]]
+	echo "state_max ${BASH_REMATCH[1]}"
+	[ "${BASH_REMATCH[1]}" -le 30 ]
+}
+
+@test "peak memory stays flat when the stream grows 10x" {
+	[ -x /usr/bin/time ] || skip "GNU time is not installed (tests/install-deps.sh)"
+	local small big
+	gen -n 20000 --prefix l --seed 61 --step 100 --keys 50 --pad 200 > "$W/l1"
+	gen -n 20000 --prefix r --seed 62 --step 100 --keys 50 --pad 200 > "$W/r1"
+	gen -n 200000 --prefix l --seed 61 --step 100 --keys 50 --pad 200 > "$W/l10"
+	gen -n 200000 --prefix r --seed 62 --step 100 --keys 50 --pad 200 > "$W/r10"
+	# Freed memory is reused at once, as without the sanitizer.
+	export ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	small=$( { /usr/bin/time -f %M wjoin -k .k -w 5s "$W/r1" < "$W/l1" > /dev/null; } 2>&1)
+	big=$( { /usr/bin/time -f %M wjoin -k .k -w 5s "$W/r10" < "$W/l10" > /dev/null; } 2>&1)
+	echo "peak RSS: $small KB for 20000 records a side, $big KB for 200000"
+	[ "$big" -le $(( small * 12 / 10 + 2048 )) ]
+}
+
+@test "live: a pair is written as soon as its second record arrives" {
+	local pid out
+	mkfifo "$W/right"
+	coproc JOIN { exec wjoin -w 1m "$W/right"; }
+	pid=$JOIN_PID
+	exec {rfd}> "$W/right"
+	echo '{"id":"l1","ts":"2026-11-24T00:00:00Z"}' >&"${JOIN[1]}"
+	echo '{"id":"r1","ts":"2026-11-24T00:00:30Z"}' >&"$rfd"
+	read -t 5 -r out <&"${JOIN[0]}"
+	assert_equal "$(jq -r '"\(.left.id)|\(.right.id)"' <<< "$out")" "l1|r1"
+	echo '{"id":"r2","ts":"2026-11-24T00:00:40Z"}' >&"$rfd"
+	echo '{"id":"l2","ts":"2026-11-24T00:00:50Z"}' >&"${JOIN[1]}"
+	read -t 5 -r out <&"${JOIN[0]}"
+	assert_equal "$(jq -r '"\(.left.id)|\(.right.id)"' <<< "$out")" "l1|r2"
+	read -t 5 -r out <&"${JOIN[0]}"
+	read -t 5 -r out2 <&"${JOIN[0]}"
+	assert_equal "$(sort <<< "$out"$'\n'"$out2" | jq -r '"\(.left.id)|\(.right.id)"')" $'l2|r1\nl2|r2'
+	# SIGTERM: a clean stop, exit 0, with the inputs still open.
+	kill -TERM "$pid"
+	wait "$pid" || local rc=$?
+	assert_equal "${rc:-0}" 0
+	exec {rfd}>&-
+}
+
+@test "a closed stdout is a quiet stop" {
+	mockgen -r 0 -n 200000 -s C,D --id --seed 1 --start 2026-11-24T00:00:00Z --step 1s > "$W/cd"
+	split_cd "$W/cd"
+	run --separate-stderr bash -c 'wjoin -w 1h "$1.D" < "$1.C" | head -n 2 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$W/cd"
+	assert_output 0
+	assert_equal "$stderr" ""
+}
+
+@test "--as names the two members, --emit shapes each output" {
+	cd "$F"
+	run wjoin -w 1s --as c,d bytes.right < bytes.left
+	assert_success
+	assert_equal "$(jq -r '"\(.c.id)|\(.d.id)"' <<< "$output")" $'l1|r1\nl2|r2'
+	[[ "${lines[0]}" == '{"c": {"id":"l1", "ts"'* ]]
+	run wjoin -w 1s --as 'a "b",x' bytes.right < bytes.left
+	[[ "${lines[0]}" == '{"a \"b\"": {"id":"l1"'* ]]
+	run wjoin -w 1s --emit '{l: .left.id, r: .right.id}' bytes.right < bytes.left
+	assert_output $'{"l":"l1","r":"r1"}\n{"l":"l2","r":"r2"}'
+	# None or several lines per pair; a comment is fine.
+	run wjoin -w 1s --emit 'select(.left.id == "l2") | .left.id, .right.id # ids' \
+	    bytes.right < bytes.left
+	assert_output $'"l2"\n"r2"'
+	run wjoin -w 1s --type left --as a,b --emit '[.a.id, .b]' bytes.right < /dev/null
+	assert_output ''
+	run wjoin -w 1s --type right --as a,b --emit '[.a, .b.id]' bytes.right < /dev/null
+	assert_output $'[null,"r1"]\n[null,"r2"]'
+}
+
+@test "--emit errors set the pair aside like a bad line" {
+	cd "$F"
+	run --separate-stderr wjoin -w 1s --emit '.left.v * 2' --rejects "$W/rej" bytes.right < bytes.left
+	assert_failure 1
+	assert_output '3'
+	[[ "$stderr" == *'wjoin: <output>:2: --emit: null (null) and number (2) cannot be multiplied'* ]]
+	run jq -r '.source, .line, (.raw | fromjson | .left.id)' "$W/rej"
+	assert_output $'<output>\n2\nl2'
+}
+
+@test "bad lines of both inputs are reported, set aside, and the rest joined" {
+	cd "$F"
+	run --separate-stderr wjoin -w 1s bad.right < bad.left
+	assert_failure 1
+	diff -u bad.out <(printf '%s\n' "$output")
+	diff -u bad.err <(printf '%s\n' "$stderr")
+}
+
+@test "--rejects keeps the bad lines, --strict stops at the first" {
+	cd "$F"
+	run wjoin -w 1s --rejects "$W/rej" bad.right < bad.left
+	assert_failure 1
+	[ "$(wc -l < "$W/rej")" -eq 8 ]
+	run jq -c 'select(.line == 2)' "$W/rej"
+	assert_output $'{"source":"<stdin>","line":2,"reason":"not JSON","raw":"not json"}\n{"source":"bad.right","line":2,"reason":".ts is not a time (a string or a number)","raw":"{\\"id\\":\\"r2\\",\\"ts\\":true}"}'
+	run --separate-stderr wjoin -w 1s --strict bad.right < bad.left
+	assert_failure 1
+	assert_equal "$(head -n 1 <<< "$stderr")" "wjoin: <stdin>:2: not JSON"
+	[[ "$stderr" == *"--strict"* ]]
+	# A key expression that fails makes a bad line too.
+	run --separate-stderr wjoin -w 1s -k '.id | ltrimstr("l") | tonumber' bad.right < bad.left
+	assert_failure 1
+	[[ "$stderr" == *'wjoin: bad.right:1: -k: Invalid numeric literal'* ]]
+}
+
+@test "-t and --ts-unit: nested paths, epoch seconds and microseconds, zones" {
+	printf '%s\n' '{"id":"l1","m":{"t":1795478400}}' '{"id":"l2","m":{"t":1795478400.5}}' > "$W/l"
+	printf '%s\n' '{"id":"r1","m":{"t":"2026-11-24T01:00:00.250+01:00"}}' > "$W/r"
+	run wjoin -t .m.t --ts-unit s --after 250ms "$W/r" < "$W/l"
+	assert_equal "$(ids <<< "$output")" "l1|r1"
+	printf '%s\n' '{"id":"l1","ts":1795478400000000}' > "$W/l"
+	printf '%s\n' '{"id":"r1","ts":"2026-11-24T00:00:00.000001Z"}' > "$W/r"
+	run wjoin --ts-unit us --after 1ms "$W/r" < "$W/l"
+	assert_equal "$(ids <<< "$output")" "l1|r1"
+	run wjoin --ts-unit us --before 1s "$W/r" < "$W/l"
+	assert_output ""
+}
+
+@test "keys: equal as jq sees them, null never matches, numbers by value" {
+	printf '%s\n' '{"id":"l1","k":1,"ts":0}' '{"id":"l2","k":"\u0041","ts":0}' \
+	    '{"id":"l3","k":null,"ts":0}' '{"id":"l4","k":{"b":1,"a":[2]},"ts":0}' \
+	    '{"id":"l5","ts":0}' > "$W/l"
+	printf '%s\n' '{"id":"r1","k":1.0,"ts":0}' '{"id":"r2","k":"A","ts":0}' \
+	    '{"id":"r3","k":null,"ts":0}' '{"id":"r4","k":{"a":[2.0],"b":1},"ts":0}' \
+	    '{"id":"r5","k":"1","ts":0}' > "$W/r"
+	run wjoin -k .k -w 1s --type full "$W/r" < "$W/l"
+	assert_success
+	assert_equal "$(ids <<< "$output")" "$(printf '%s\n' 'l1|r1' 'l2|r2' 'l3|null' 'l4|r4' 'l5|null' 'null|r3' 'null|r5' | sort)"
+}
+
+@test "--stats writes JSON lines to stderr" {
+	gen -n 100 --prefix l > "$W/l"
+	gen -n 100 --prefix r > "$W/r"
+	run --separate-stderr wjoin -w 1s --stats 0.1 "$W/r" < "$W/l"
+	assert_success
+	run jq -sc 'last | [.left_in, .right_in, .pairs, .late, .rejected, .state, .watermark]' <<< "$stderr"
+	assert_output '[100,100,298,0,0,0,"end"]'
+}
+
+@test "usage errors exit 2" {
+	run --separate-stderr wjoin -w 1s
+	assert_failure 2
+	[[ "$stderr" == *"usage: wjoin [-hV]"* ]]
+	run --separate-stderr wjoin /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: no window: give -w, or --before and --after"
+	run --separate-stderr wjoin -w 5x /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: -w 5x: not a duration like 1500ms, 30s, 5m, 2h"
+	run --separate-stderr wjoin -w 1s --type outer /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --ts-unit ns /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s -t ts /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --as left /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --as a,a /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --left-key .a /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s -k '.a |||' /dev/null
+	assert_failure 2
+	[[ "$stderr" == *"-k"* ]]
+	run --separate-stderr wjoin -w 1s --emit '{' /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --stats 0 /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --late /nonexistent/dir/x /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s /nonexistent/file < /dev/null
+	assert_failure 1
+	assert_equal "$stderr" "wjoin: /nonexistent/file: No such file or directory"
+}
+
+@test "-h prints the synopsis to stdout, -V the version" {
+	run wjoin -h
+	assert_success
+	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
+	assert_line --index 3 --partial "[--ts-unit UNIT] [--type TYPE] FILE"
+	run wjoin -V
+	assert_success
+	assert_output --regexp '^wjoin [0-9]+\.[0-9]+\.[0-9]+$'
+}
