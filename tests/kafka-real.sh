@@ -6,6 +6,8 @@
 #   tests/kafka-real.sh start [DIR]    start a broker; prints 127.0.0.1:PORT
 #   tests/kafka-real.sh stop [DIR]     stop it and remove DIR (default: the
 #                                      most recently started broker)
+#   tests/kafka-real.sh halt DIR       stop the broker, keep its data (fault tests)
+#   tests/kafka-real.sh resume DIR     start it again at the same address
 #
 # Only `start` writes to stdout (the bootstrap address, one line); all
 # diagnostics go to stderr.  Typical use:
@@ -327,6 +329,51 @@ start() {
     done
 }
 
+# ------------------------------------------------------- halt and resume ---
+# For fault tests: halt stops the broker but keeps its data and ports;
+# resume starts it again from them, at the same address.
+
+halt() {
+    local dir=${1:?usage: kafka-real.sh halt DIR}
+    dir=$(cd "$dir" && pwd -P)
+    [[ -f $dir/$MARKER ]] || die "$dir was not made by kafka-real.sh start"
+    local pid i
+    pid=$(<"$dir/kafka.pid")
+    is_our_broker "$pid" "$dir" || die "no broker of $dir is running"
+    kill -TERM "$pid"
+    for ((i = 0; i < 150; i++)); do
+        pid_alive "$pid" || break
+        sleep 0.2
+    done
+    pid_alive "$pid" && kill -KILL "$pid"
+    log "halted broker $pid of $dir"
+}
+
+resume() {
+    local dir=${1:?usage: kafka-real.sh resume DIR} addr pid opts
+    dir=$(cd "$dir" && pwd -P)
+    [[ -f $dir/$MARKER && -f $dir/kafka.addr ]] || die "$dir was not made by kafka-real.sh start"
+    addr=$(<"$dir/kafka.addr")
+    mapfile -t opts < <(jvm_opts "$dir")
+    # Readiness is read from the log: start it afresh.
+    mv -f "$dir/server.log" "$dir/server.log.halted" 2>/dev/null || true
+    "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
+        </dev/null >>"$dir/kafka.out" 2>&1 &
+    pid=$!
+    echo "$pid" >"$dir/kafka.pid"
+    local deadline=$((SECONDS + START_TIMEOUT))
+    while pid_alive "$pid" && ((SECONDS < deadline)); do
+        if broker_ready "$dir" "$addr"; then
+            log "resumed broker pid $pid at $addr"
+            echo "$addr"
+            return 0
+        fi
+        sleep 0.2
+    done
+    tail -n 40 "$dir/server.log" >&2 2>/dev/null || true
+    die "broker did not come back"
+}
+
 # ----------------------------------------------------------------- stop ---
 
 stop() {
@@ -380,5 +427,7 @@ case ${1:-} in
 fetch) fetch ;;
 start) start "${2:-}" ;;
 stop) stop "${2:-}" ;;
+halt) halt "${2:-}" ;;
+resume) resume "${2:-}" ;;
 *) usage ;;
 esac
