@@ -389,30 +389,6 @@ assign_topics(struct kin *ki, char **topics, int ntopics, int64_t timeout_ms)
 	rd_kafka_topic_partition_list_destroy(list);
 }
 
-/* Waits until a broker answers, so a wrong address fails fast and clearly. */
-static void
-wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
-{
-	const struct rd_kafka_metadata *md;
-	int64_t deadline = mono_ms() + timeout_ms;
-	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
-
-	while (!kp_stop_signal && mono_ms() < deadline) {
-		int64_t left = deadline - mono_ms();
-
-		e = rd_kafka_metadata(rk, 0, NULL, &md,
-		    (int)(left < 1000 ? (left > 0 ? left : 1) : 1000));
-		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			rd_kafka_metadata_destroy(md);
-			return;
-		}
-	}
-	if (kp_stop_signal)
-		exit(KP_EXIT_OK);
-	errx(KP_EXIT_FAIL, "no broker answered within %" PRId64 " ms: %s",
-	    timeout_ms, rd_kafka_err2str(e));
-}
-
 /* Writes JSON text with its line breaks (only white space in JSON) as spaces. */
 static void
 eos_write_raw(const char *s, size_t n)
@@ -688,7 +664,14 @@ main(int argc, char *argv[])
 
 	kp_signals_install();
 	out_init();
-	wait_for_brokers(ki.rk, connect_timeout);
+	switch (kconf_wait_for_brokers(ki.rk, connect_timeout)) {
+	case 1:
+		rd_kafka_destroy(ki.rk);
+		return KP_EXIT_OK;
+	case -1:
+		rd_kafka_destroy(ki.rk);
+		return KP_EXIT_FAIL;
+	}
 	if (ki.group != NULL) {
 		subs = rd_kafka_topic_partition_list_new(argc);
 		for (i = 0; i < argc; i++)

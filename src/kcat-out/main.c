@@ -299,30 +299,6 @@ done:
 	envelope_free(&env);
 }
 
-/* Waits until a broker answers, so a wrong address fails fast and clearly. */
-static int
-wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
-{
-	const struct rd_kafka_metadata *md;
-	int64_t deadline = mono_ms() + timeout_ms;
-	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
-
-	while (!kp_stop_signal && mono_ms() < deadline) {
-		int64_t left = deadline - mono_ms();
-
-		e = rd_kafka_metadata(rk, 0, NULL, &md,
-		    (int)(left < 1000 ? (left > 0 ? left : 1) : 1000));
-		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			rd_kafka_metadata_destroy(md);
-			return 0;
-		}
-	}
-	if (!kp_stop_signal)
-		warnx("no broker answered within %" PRId64 " ms: %s",
-		    timeout_ms, rd_kafka_err2str(e));
-	return -1;
-}
-
 /* Reads stdin and produces until EOF, or a stop signal and its grace. */
 static void
 pump(struct kout *ko)
@@ -518,7 +494,10 @@ main(int argc, char *argv[])
 	kp_signals_install();
 	rejects_open(&ko.rejects, rejects_path, strict);
 	ko.rejects.defer_exit = 1;
-	if (wait_for_brokers(ko.rk, connect_timeout) != 0) {
+	switch (kconf_wait_for_brokers(ko.rk, connect_timeout)) {
+	case 1:
+		goto out;
+	case -1:
 		status = KP_EXIT_FAIL;
 		goto out;
 	}

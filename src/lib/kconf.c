@@ -1,4 +1,5 @@
 #include <err.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 
 #include "kconf.h"
 #include "kp.h"
+#include "signals.h"
+#include "timeparse.h"
 
 void
 kconf_init(struct kconf *kc)
@@ -138,4 +141,28 @@ kconf_finish(struct kconf *kc)
 	kc->conf = NULL;
 	kconf_free(kc);
 	return conf;
+}
+
+int
+kconf_wait_for_brokers(rd_kafka_t *rk, int64_t timeout_ms)
+{
+	const struct rd_kafka_metadata *md;
+	int64_t deadline = mono_ms() + timeout_ms;
+	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+
+	while (!kp_stop_signal && mono_ms() < deadline) {
+		int64_t left = deadline - mono_ms();
+
+		e = rd_kafka_metadata(rk, 0, NULL, &md,
+		    (int)(left < 1000 ? (left > 0 ? left : 1) : 1000));
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			rd_kafka_metadata_destroy(md);
+			return 0;
+		}
+	}
+	if (kp_stop_signal)
+		return 1;
+	warnx("no broker answered within %" PRId64 " ms: %s", timeout_ms,
+	    rd_kafka_err2str(e));
+	return -1;
 }

@@ -6,6 +6,8 @@
 #ifndef KP_KCONF_H
 #define KP_KCONF_H
 
+#include <stdint.h>
+
 #include <librdkafka/rdkafka.h>
 
 struct kconf {
@@ -31,6 +33,12 @@ int	 kconf_option(struct kconf *, int opt, const char *arg);
 void	 kconf_set(rd_kafka_conf_t *, const char *key, const char *val);
 /* Sets key to val unless the user set it with -X or -F. */
 void	 kconf_default(struct kconf *, const char *key, const char *val);
+/*
+ * Waits until a broker answers a metadata request, so that a wrong address
+ * fails fast and clearly. Returns 0; -1 after a warning if none answered
+ * within timeout_ms; 1 if a stop signal came first.
+ */
+int	 kconf_wait_for_brokers(rd_kafka_t *, int64_t timeout_ms);
 /* Applies the broker list and hands over the configuration. */
 rd_kafka_conf_t *kconf_finish(struct kconf *);
 

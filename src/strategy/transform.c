@@ -11,58 +11,14 @@
 #include "numfmt.h"
 #include "transform.h"
 
-/* The characters jq allows in .name without quotes. */
-static int
-ident_char(char c, int first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	    (!first && c >= '0' && c <= '9');
-}
-
 int
 strategy_init(struct strategy *st, const char *path, const char *name)
 {
-	const char *p = path;
-	char *k;
 	jv dumped;
 
 	memset(st, 0, sizeof(*st));
-	st->path = path;
-	if ((st->keys = malloc(strlen(path) + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	k = st->keys;
-	while (*p == '.') {
-		const char *from, *to;
-
-		if (st->depth == STRATEGY_MAX_DEPTH)
-			goto bad;
-		p++;
-		if (*p == '"') {
-			/* A quoted key: one JSON string, compared as written. */
-			from = p++;
-			while (*p != '\0' && *p != '"')
-				p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
-			if (*p++ != '"' || json_validate(from, (size_t)(p - from),
-			    NULL) != 0)
-				goto bad;
-			from++;
-			to = p - 1;
-		} else {
-			from = p;
-			if (!ident_char(*p, 1))
-				goto bad;
-			while (ident_char(*p, 0))
-				p++;
-			to = p;
-		}
-		st->key[st->depth] = k;
-		st->keylen[st->depth] = (size_t)(to - from);
-		memcpy(k, from, (size_t)(to - from));
-		k += to - from;
-		st->depth++;
-	}
-	if (*p != '\0' || st->depth == 0)
-		goto bad;
+	if (json_path_parse(&st->field, path) != 0)
+		return -1;
 
 	dumped = jv_dump_string(jv_string(name), 0);
 	if ((st->out_key = strdup(jv_string_value(dumped) + 1)) == NULL)
@@ -71,19 +27,15 @@ strategy_init(struct strategy *st, const char *path, const char *name)
 	st->out_keylen = strlen(st->out_key) - 1;	/* the closing quote */
 	st->out_key[st->out_keylen] = '\0';
 	return 0;
-bad:
-	free(st->keys);
-	st->keys = NULL;
-	return -1;
 }
 
 void
 strategy_free(struct strategy *st)
 {
-	free(st->keys);
+	json_path_free(&st->field);
 	free(st->out_key);
 	free(st->line);
-	st->keys = st->out_key = st->line = NULL;
+	st->out_key = st->line = NULL;
 }
 
 double
@@ -190,7 +142,7 @@ strategy_apply(struct strategy *st, const char *line, size_t len,
 	/* One pass finds the field (the last of its name, as jq) and the result. */
 	while (json_walk_next(&w, &m)) {
 		nmembers++;
-		if (key_is(&m, st->key[0], st->keylen[0])) {
+		if (key_is(&m, st->field.key[0], st->field.keylen[0])) {
 			val = m.value;
 			vallen = m.valuelen;
 		}
@@ -199,14 +151,14 @@ strategy_apply(struct strategy *st, const char *line, size_t len,
 			outvallen = m.valuelen;
 		}
 	}
-	for (i = 1; val != NULL && i < st->depth; i++)
-		find_last(val, vallen, st->key[i], st->keylen[i], &val, &vallen);
+	for (i = 1; val != NULL && i < st->field.depth; i++)
+		find_last(val, vallen, st->field.key[i], st->field.keylen[i], &val, &vallen);
 	if (val == NULL) {
-		snprintf(why, STRATEGY_WHY_MAX, "no field %s", st->path);
+		snprintf(why, STRATEGY_WHY_MAX, "no field %s", st->field.text);
 		return -1;
 	}
 	if (*val != '-' && (*val < '0' || *val > '9')) {
-		snprintf(why, STRATEGY_WHY_MAX, "%s is not a number", st->path);
+		snprintf(why, STRATEGY_WHY_MAX, "%s is not a number", st->field.text);
 		return -1;
 	}
 	numlen = numfmt_double(strategy_result(numfmt_parse(val, vallen)), num);

@@ -8,15 +8,12 @@
 
 #include <stddef.h>
 
-#define STRATEGY_MAX_DEPTH	16	/* members in a -f path */
+#include "jsonpath.h"
+
 #define STRATEGY_WHY_MAX	256	/* room for a reason */
 
 struct strategy {
-	const char	*path;		/* -f as given, for messages */
-	char		*keys;		/* storage for the raw keys below */
-	const char	*key[STRATEGY_MAX_DEPTH];
-	size_t		 keylen[STRATEGY_MAX_DEPTH];
-	int		 depth;
+	struct json_path field;		/* -f */
 	char		*out_key;	/* -o, JSON-escaped, without quotes */
 	size_t		 out_keylen;
 	char		*line;		/* the line last made */
