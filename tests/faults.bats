@@ -94,9 +94,10 @@ wait_lines() {
 		( kin -g "$G" "${GROUPX[@]}" "$T" | tee "$BATS_TEST_TMPDIR/c$i" | strategy | kout "${T}_out" ) &
 		eval "c$i=\$!"
 	done
-	# Let the three join before the records come, so that all get partitions.
+	# Let the three join before the records come, and let the records come
+	# over 10 s, so that a member that joins late still gets some.
 	sleep 6
-	mockgen -r 0 -n 6000 --id -s A | kout "$T"
+	mockgen -r 600 -n 6000 --id -s A | kout "$T"
 	for _ in $(seq 150); do
 		[ "$(cat "$BATS_TEST_TMPDIR"/c? | wc -l)" -ge 6000 ] && break
 		sleep 0.2
