@@ -104,8 +104,11 @@ test-real:
 
 lint:
 	mandoc -Tlint -W warning $(MANS)
+	shellcheck bin/kpipes bin/kpipes-demo
 
-demo: all
+# The demo first checks (and, when it may, installs) what the build needs,
+# then builds: a missing package is named, not left to a compiler error.
+demo:
 	bin/kpipes-demo
 
 bench: all
