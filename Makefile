@@ -116,12 +116,12 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(addprefix bin/,$(BUILT)) $(DESTDIR)$(BINDIR)
+	install -m 755 $(addprefix bin/,$(BUILT)) bin/kpipes $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
 	$(if $(wildcard man/*.7),install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7)
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(BUILT))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(BUILT) kpipes)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 
