@@ -84,7 +84,7 @@ wait_lines() {
 	assert_equal "$(all)" 3000
 	# The survivors took over the dead member's partitions.
 	[ -s "$BATS_TEST_TMPDIR/m1" ] && [ -s "$BATS_TEST_TMPDIR/m3" ]
-	echo "partitions: $parts" >&3
+	echo "# partitions: $parts" >&3
 }
 
 @test "faults: three copies of a strategy pipeline share a 6-partition topic, output complete" {
