@@ -202,10 +202,11 @@ join_next(struct run *run, int side)
 }
 
 /*
- * Waits for input when neither side has a line. If none is waiting,
- * output is flushed first, so a pair goes out as soon as its second
- * record came; under load, output goes in large writes. Returns -1 to
- * stop.
+ * Waits for input when neither side has a complete line buffered. Output
+ * is flushed first: every line read so far has been joined, so a pair
+ * goes out as soon as its second record came, even while the inputs keep
+ * coming; under load each read is large, and so is each write. Returns -1
+ * to stop.
  */
 static int
 wait_input(struct run *run)
@@ -213,6 +214,8 @@ wait_input(struct run *run)
 	int ready[2], s;
 	int64_t timeout, idle_in, now;
 
+	if (out_flush() != 0)
+		return -1;
 	if (!inputs_poll(&run->inputs, 0, ready)) {
 		do {
 			/* Idleness may let records go: they go out at once. */
