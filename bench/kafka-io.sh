@@ -50,7 +50,7 @@ row() {
 bench_one() {
 	local kind=$1 b=$2 parts=$3 i t
 	local f
-	for f in p.kout p.kcat c.kin c.kcat; do : > "$work/$f"; : > "$work/$f.cpu"; done
+	for f in p.kout p.kcat p.kcati c.kin c.kcat q.kin q.kcat; do : > "$work/$f"; : > "$work/$f.cpu"; done
 	# Warm-up, not timed: the broker's first idempotent producer waits for its coordinator.
 	head -n 100 "$work/in" | "$bin/kout" -b "$b" bench_warmup 2>/dev/null
 	head -n 100 "$work/in" | kcat -b "$b" -P -t bench_warmup
@@ -61,6 +61,9 @@ bench_one() {
 		t="bench_kcat_$i"
 		timed p.kcat sh -c 'kcat -b "$1" -P -t "$2" < "$3"' _ "$b" "$t" "$work/in"
 		echo "$t" > "$work/topic.kcat"
+		# kcat with kout's guarantee: the idempotent producer.
+		t="bench_kcati_$i"
+		timed p.kcati sh -c 'kcat -b "$1" -P -X enable.idempotence=true -t "$2" < "$3"' _ "$b" "$t" "$work/in"
 	done
 	# Consume what the last kout run wrote, with both consumers, alternating.
 	t=$(cat "$work/topic.kout")
@@ -73,6 +76,12 @@ bench_one() {
 		[ "$(wc -l < "$work/out.kcat")" -eq "$have" ] || { echo "bench: kcat read $(wc -l < "$work/out.kcat") of $have" >&2; exit 1; }
 	done
 	cmp <(sort "$work/out.kin") <(sort "$work/out.kcat") >/dev/null && same=identical || same=DIFFERENT
+	# The same consumers, both with a deeper prefetch queue (the embedded
+	# broker's fetches are paced by it).
+	for i in $(seq "$runs"); do
+		timed q.kin sh -c '"$1" -b "$2" -e -X queued.min.messages=1000000 "$3" > "$4"' _ "$bin/kin" "$b" "$t" "$work/out.kin"
+		timed q.kcat sh -c 'kcat -b "$1" -C -e -q -X queued.min.messages=1000000 -t "$2" > "$3"' _ "$b" "$t" "$work/out.kcat"
+	done
 
 	echo
 	echo "### $kind broker ($parts partitions per topic; $have of $n messages kept for the consume runs)"
@@ -81,8 +90,12 @@ bench_one() {
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	row produce kout p.kout p.kcat "$n"
 	row produce "kcat -P" p.kcat p.kcat "$n"
+	row produce "kout, vs kcat -P idempotent" p.kout p.kcati "$n"
+	row produce "kcat -P -X enable.idempotence=true" p.kcati p.kcati "$n"
 	row consume "kin -e" c.kin c.kcat "$have"
 	row consume "kcat -C -e" c.kcat c.kcat "$have"
+	row consume "kin -e, queued.min.messages=1000000" q.kin q.kcat "$have"
+	row consume "kcat -C -e, queued.min.messages=1000000" q.kcat q.kcat "$have"
 	echo
 	echo "- consumed output of kin and kcat: $same (as sorted multisets)"
 }
@@ -97,7 +110,7 @@ echo "- kout runs with its defaults (idempotent, acks=all); kcat with librdkafka
 if [ "$which_brokers" != real ]; then
 	# The embedded broker keeps about 5 MB a partition: 32 partitions hold 1M
 	# messages. Its topics are made up front (it has no CreateTopics).
-	"$bin/kbroker" $(for i in $(seq "$runs"); do echo "-t bench_kout_$i:32 -t bench_kcat_$i:32"; done) > "$work/kb.addr" &
+	"$bin/kbroker" $(for i in $(seq "$runs"); do echo "-t bench_kout_$i:32 -t bench_kcat_$i:32 -t bench_kcati_$i:32"; done) > "$work/kb.addr" &
 	kb_pid=$!
 	for _ in $(seq 100); do [ -s "$work/kb.addr" ] && break; sleep 0.05; done
 	bench_one embedded "$(head -n 1 "$work/kb.addr")" 32
@@ -108,7 +121,7 @@ if [ "$which_brokers" != embedded ]; then
 	real_dir="$work/kafka"
 	addr=$("$root/tests/kafka-real.sh" start "$real_dir")
 	for i in $(seq "$runs"); do
-		"$bin/ktopic" -b "$addr" create -p 4 "bench_kout_$i" "bench_kcat_$i" >/dev/null
+		"$bin/ktopic" -b "$addr" create -p 4 "bench_kout_$i" "bench_kcat_$i" "bench_kcati_$i" >/dev/null
 	done
 	bench_one real "$addr" 4
 fi

@@ -87,4 +87,4 @@ echo "- throughput over jq -c . on the same records: unkeyed $(ratio "${med[unke
     "through pipes $(ratio "${med[unkeyed-pipes]}" "${med[jq-cd]}")x," \
     "keyed by a path $(ratio "${med[keyed-path]}" "${med[jq-lr]}")x," \
     "keyed by a jq expression $(ratio "${med[keyed-jq]}" "${med[jq-lr]}")x (goal: at least 2x)"
-echo "- Spark (the tutorial's merge_c_d.py on the same records): not measured yet; a colleague adds it with the Spark benchmark"
+echo "- Spark (the tutorial's merge_c_d.py on the same broker and records): measured by bench/vs-spark.sh (see its section)"
