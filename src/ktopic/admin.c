@@ -259,6 +259,30 @@ create_by_autocreation(struct ktopic *kt, const struct create_request *rq,
 	return status;
 }
 
+/*
+ * The TOPIC operands of create and delete: at least one, each a valid name,
+ * each once; then the cluster's metadata. Returns an exit status.
+ */
+static int
+topics_prepare(struct ktopic *kt, int *argc, char **argv,
+    const struct rd_kafka_metadata **md)
+{
+	int i;
+
+	if (*argc == 0) {
+		usage(stderr);
+		return KP_EXIT_USAGE;
+	}
+	for (i = 0; i < *argc; i++)
+		if (topic_name_check(argv[i]) == -1)
+			return KP_EXIT_USAGE;
+	*argc = unique_names(argv, *argc);
+	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
+	if ((*md = cluster_metadata(kt)) == NULL)
+		return KP_EXIT_FAIL;
+	return KP_EXIT_OK;
+}
+
 int
 cmd_create(struct ktopic *kt, int argc, char *argv[])
 {
@@ -308,18 +332,8 @@ cmd_create(struct ktopic *kt, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
-	for (i = 0; i < argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
-	argc = unique_names(argv, argc);
-
-	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
-	if ((md = cluster_metadata(kt)) == NULL)
-		return KP_EXIT_FAIL;
+	if ((i = topics_prepare(kt, &argc, argv, &md)) != KP_EXIT_OK)
+		return i;
 	rows = jv_array();
 	/* Existing topics are settled here: no request, and no wait on a mock. */
 	if ((todo = calloc((size_t)argc, sizeof(*todo))) == NULL)
@@ -385,18 +399,8 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
-	for (i = 0; i < argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
-	argc = unique_names(argv, argc);
-
-	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
-	if ((md = cluster_metadata(kt)) == NULL)
-		return KP_EXIT_FAIL;
+	if ((i = topics_prepare(kt, &argc, argv, &md)) != KP_EXIT_OK)
+		return i;
 	rows = jv_array();
 	if ((todo = calloc((size_t)argc, sizeof(*todo))) == NULL)
 		err(KP_EXIT_FAIL, NULL);
