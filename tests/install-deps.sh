@@ -22,6 +22,7 @@ done
 packages=(
 	build-essential pkg-config          # the compiler and make
 	librdkafka-dev libjq-dev libonig-dev # Kafka client, jq library (and its regex engine)
+	uthash-dev                          # wjoin's hash tables (header only)
 	jq procps                           # the kpipes launcher and demo: jq, pgrep, pkill
 )
 if [ "$build_only" = 0 ]; then
