@@ -41,6 +41,7 @@ static const struct option longopts[] = {
 	{ "envelope",        no_argument,       NULL, 'E' },
 	{ "connect-timeout", required_argument, NULL, 'W' },
 	{ "eos",             no_argument,       NULL, 'Q' },
+	{ "drain-timeout",   required_argument, NULL, 'D' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -50,6 +51,7 @@ struct part {
 	char	*topic;
 	int32_t	 partition;
 	int	 eof;
+	int64_t	 next;		/* --eos: the offset after the last line written */
 };
 
 struct kin {
@@ -58,6 +60,9 @@ struct kin {
 	int		 envelope, exit_at_end;
 	int		 eos;		/* attach positions, commit nothing */
 	char		*group_json;	/* the group as a JSON string, for --eos */
+	char		*gen_json;	/* --eos: ,generation,"member" of this assignment */
+	int64_t		 drain_ms;	/* --eos: how long a revoke waits for kout */
+	int		 closing;	/* --eos: drained before leaving the group */
 	enum offset_kind offset_kind;
 	int64_t		 offset_value;
 	int32_t		*only_parts;	/* -p, or NULL for all */
@@ -79,7 +84,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: kin [-EehV] [-b brokers] [-c count] [-F file] [-g group]\n"
 	    "           [-o offset] [-p partitions] [-X key=value]\n"
-	    "           [--connect-timeout dur] [--eos] topic ...\n");
+	    "           [--connect-timeout dur] [--drain-timeout dur] [--eos]\n"
+	    "           topic ...\n");
 }
 
 static void
@@ -309,6 +315,91 @@ flush_and_store(struct kin *ki)
 	rd_kafka_topic_partition_list_destroy(asg);
 }
 
+/*
+ * --eos: the group generation and member id this assignment is read under,
+ * for kout --eos to commit the offsets with: the coordinator refuses them
+ * once the partitions have moved (KIP-447). librdkafka gives the generation
+ * only inside its serialised group metadata, "CGMDv2:" then the int32.
+ */
+static void
+eos_generation(struct kin *ki)
+{
+	rd_kafka_consumer_group_metadata_t *cgmd;
+	rd_kafka_error_t *error;
+	char *member, buf[512];
+	void *blob;
+	size_t n;
+	int32_t gen;
+	jv mj;
+
+	cgmd = rd_kafka_consumer_group_metadata(ki->rk);
+	if (cgmd == NULL)
+		errx(KP_EXIT_FAIL, "--eos: no consumer group metadata");
+	if ((error = rd_kafka_consumer_group_metadata_write(cgmd, &blob,
+	    &n)) != NULL)
+		errx(KP_EXIT_FAIL, "--eos: %s", rd_kafka_error_string(error));
+	if (n < 11 || memcmp(blob, "CGMDv2:", 7) != 0)
+		errx(KP_EXIT_FAIL, "--eos: this librdkafka's group metadata is "
+		    "not the CGMDv2 kin knows: cannot fence its commits");
+	memcpy(&gen, (char *)blob + 7, sizeof(gen));
+	rd_kafka_mem_free(ki->rk, blob);
+	rd_kafka_consumer_group_metadata_destroy(cgmd);
+	member = rd_kafka_memberid(ki->rk);
+	mj = jv_dump_string(jv_string(member != NULL ? member : ""), 0);
+	snprintf(buf, sizeof(buf), ",%" PRId32 ",%s", gen, jv_string_value(mj));
+	jv_free(mj);
+	if (member != NULL)
+		rd_kafka_mem_free(ki->rk, member);
+	free(ki->gen_json);
+	if ((ki->gen_json = strdup(buf)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+}
+
+/*
+ * --eos, partitions revoked: waits (up to --drain-timeout) until kout --eos
+ * has committed every line written from them, so that the member taking
+ * them over starts right after. If it cannot (kout stopped, a filter that
+ * holds or drops records), the fencing in kout's commit is what keeps a
+ * record from counting twice: its transaction aborts, the new owner reads
+ * the records again.
+ */
+static void
+eos_drain(struct kin *ki)
+{
+	rd_kafka_topic_partition_list_t *want;
+	int64_t deadline = mono_ms() + ki->drain_ms;
+	int i, behind = 0;
+
+	if (ki->stdout_gone)
+		return;
+	want = rd_kafka_topic_partition_list_new(ki->nparts > 0 ? ki->nparts : 1);
+	for (i = 0; i < ki->nparts; i++)
+		if (ki->parts[i].next > 0)
+			rd_kafka_topic_partition_list_add(want, ki->parts[i].topic,
+			    ki->parts[i].partition);
+	while (want->cnt > 0) {
+		rd_kafka_resp_err_t e = rd_kafka_committed(ki->rk, want, 5000);
+
+		behind = 0;
+		for (i = 0; i < want->cnt; i++) {
+			struct part *pt = parts_find(ki, want->elems[i].topic,
+			    want->elems[i].partition);
+
+			if (e != RD_KAFKA_RESP_ERR_NO_ERROR ||
+			    want->elems[i].offset < pt->next)
+				behind++;
+		}
+		if (behind == 0 || mono_ms() >= deadline)
+			break;
+		usleep(20000);
+	}
+	if (behind > 0)
+		warnx("--eos: %d revoked partitions not committed downstream "
+		    "within %" PRId64 " ms: kout's late commit will be refused "
+		    "and their records read again", behind, ki->drain_ms);
+	rd_kafka_topic_partition_list_destroy(want);
+}
+
 static void
 on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
     rd_kafka_topic_partition_list_t *list, void *opaque)
@@ -316,6 +407,8 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	struct kin *ki = opaque;
 
 	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		if (ki->eos)
+			eos_generation(ki);
 		apply_offsets(ki, list);
 		parts_set(ki, list);
 		rd_kafka_assign(rk, list);
@@ -325,6 +418,8 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	flush_and_store(ki);
 	if (!ki->eos)
 		rd_kafka_commit(rk, NULL, 0);
+	else if (!ki->closing)
+		eos_drain(ki);
 	parts_set(ki, NULL);
 	rd_kafka_assign(rk, NULL);
 }
@@ -445,8 +540,9 @@ eos_write(struct kin *ki, const rd_kafka_message_t *m)
 			jv_free(text);
 		}
 	}
-	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "]}\n",
-	    ki->group_json, jv_string_value(topic), m->partition, m->offset);
+	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "%s]}\n",
+	    ki->group_json, jv_string_value(topic), m->partition, m->offset,
+	    ki->gen_json != NULL ? ki->gen_json : "");
 	jv_free(topic);
 	return ferror(stdout) ? -1 : 0;
 }
@@ -464,6 +560,8 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 		return;
 	if (ki->eos) {
 		rc = eos_write(ki, m);
+		if (pt != NULL)
+			pt->next = m->offset + 1;
 	} else if (ki->envelope) {
 		rc = envelope_write(stdout, m);
 		if (rc == 0 && putc_unlocked('\n', stdout) == EOF)
@@ -547,6 +645,7 @@ main(int argc, char *argv[])
 	int64_t connect_timeout = 30000;
 
 	memset(&ki, 0, sizeof(ki));
+	ki.drain_ms = 10000;
 	kconf_init(&kc);
 	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "c:Eeg:ho:p:V",
 	    longopts, NULL)) != -1) {
@@ -586,6 +685,11 @@ main(int argc, char *argv[])
 			break;
 		case 'Q':
 			ki.eos = 1;
+			break;
+		case 'D':
+			if (parse_duration_ms(optarg, &ki.drain_ms) != 0)
+				errx(KP_EXIT_USAGE,
+				    "--drain-timeout: not a duration: %s", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -686,6 +790,12 @@ main(int argc, char *argv[])
 
 	consume(&ki);
 
+	if (ki.eos) {
+		/* While still a member: the consumer cannot fetch offsets once closing. */
+		flush_and_store(&ki);
+		eos_drain(&ki);
+		ki.closing = 1;
+	}
 	if (ki.group != NULL && !ki.eos && !ki.stdout_gone)
 		rd_kafka_commit(ki.rk, NULL, 0);
 	rd_kafka_consumer_close(ki.rk);
@@ -699,6 +809,7 @@ main(int argc, char *argv[])
 	rd_kafka_topic_partition_list_destroy(ki.seen);
 	free(ki.only_parts);
 	free(ki.group_json);
+	free(ki.gen_json);
 	rd_kafka_destroy(ki.rk);
 	return status;
 }

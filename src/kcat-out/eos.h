@@ -16,7 +16,9 @@
 struct eos {
 	rd_kafka_t				*rk;
 	char					*group;
-	rd_kafka_consumer_group_metadata_t	*cgmd;
+	rd_kafka_consumer_group_metadata_t	*cgmd;	/* of the open transaction */
+	int32_t					 generation;	/* its records were read under */
+	char					*member;
 	rd_kafka_topic_partition_list_t		*offsets;	/* next offset per source partition */
 	int					 in_txn;
 	int64_t					 txn_started;	/* mono_ms */

@@ -5,6 +5,7 @@
 #
 #   tests/helpers/chaos.sh eos|default IN OUT GROUP ROUNDS [SEED]
 #
+# CHAOS_VICTIMS, when set, limits the stages to kill (e.g. "kin").
 # Prints one line per round to stderr. The caller checks OUT.
 set -uo pipefail
 
@@ -29,7 +30,14 @@ run_round() {
 	names=(kin strategy kout)
 	if [ -n "$kill_after" ]; then
 		sleep "$kill_after"
-		i=$((RANDOM % 3))
+		local cands=(0 1 2) c
+		if [ -n "${CHAOS_VICTIMS:-}" ]; then
+			cands=()
+			for c in 0 1 2; do
+				[[ " $CHAOS_VICTIMS " == *" ${names[$c]} "* ]] && cands+=("$c")
+			done
+		fi
+		i=${cands[$((RANDOM % ${#cands[@]}))]}
 		victim=${names[$i]}
 		if kill -KILL "${pids[$i]}" 2>/dev/null; then
 			echo "chaos: round killed $victim after ${kill_after}s" >&2
