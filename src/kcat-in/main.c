@@ -378,7 +378,10 @@ eos_drain(struct kin *ki)
 			rd_kafka_topic_partition_list_add(want, ki->parts[i].topic,
 			    ki->parts[i].partition);
 	while (want->cnt > 0) {
-		rd_kafka_resp_err_t e = rd_kafka_committed(ki->rk, want, 5000);
+		/* Each look at the committed offsets also keeps to the deadline. */
+		int64_t left = deadline - mono_ms();
+		rd_kafka_resp_err_t e = rd_kafka_committed(ki->rk, want,
+		    left > 5000 ? 5000 : left > 100 ? (int)left : 100);
 
 		behind = 0;
 		for (i = 0; i < want->cnt; i++) {
