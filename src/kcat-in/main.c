@@ -794,8 +794,10 @@ main(int argc, char *argv[])
 	consume(&ki);
 
 	if (ki.eos) {
-		/* While still a member: the consumer cannot fetch offsets once closing. */
-		flush_and_store(&ki);
+		/*
+		 * consume() flushed what it wrote. Drain while still a member:
+		 * the consumer cannot fetch offsets once closing.
+		 */
 		eos_drain(&ki);
 		ki.closing = 1;
 	}
