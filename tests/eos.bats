@@ -72,6 +72,8 @@ need_real() {
 
 @test "eos: records read before their partition moved are not committed by a late kout (KIP-447 fencing)" {
 	need_real
+	# The output exists before anything is (not) produced to it.
+	ktopic create "${T}_out"
 	mockgen -r 0 -n 20 --id -s A | kout -P 0 "$T"
 	# A member reads the records and leaves; its kout has not committed them yet.
 	with_timeout 60 kin --eos --drain-timeout 0 -g "$G" "${GROUPX[@]}" -e "$T" > "$BATS_TEST_TMPDIR/stale" 2>/dev/null

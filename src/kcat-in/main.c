@@ -316,6 +316,21 @@ flush_and_store(struct kin *ki)
 }
 
 /*
+ * Commits the stored offsets now. A failure loses nothing (the lines were
+ * written; they are read again after a restart) but is said, since the
+ * next run will repeat them.
+ */
+static void
+commit_now(struct kin *ki)
+{
+	rd_kafka_resp_err_t e = rd_kafka_commit(ki->rk, NULL, 0);
+
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+		warnx("commit: %s: the lines written since the last commit "
+		    "will be read again", rd_kafka_err2str(e));
+}
+
+/*
  * --eos: the group generation and member id this assignment is read under,
  * for kout --eos to commit the offsets with: the coordinator refuses them
  * once the partitions have moved (KIP-447). librdkafka gives the generation
@@ -420,7 +435,7 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	/* Revoked: what was written is committed before another member takes over. */
 	flush_and_store(ki);
 	if (!ki->eos)
-		rd_kafka_commit(rk, NULL, 0);
+		commit_now(ki);
 	else if (!ki->closing)
 		eos_drain(ki);
 	parts_set(ki, NULL);
@@ -802,7 +817,7 @@ main(int argc, char *argv[])
 		ki.closing = 1;
 	}
 	if (ki.group != NULL && !ki.eos && !ki.stdout_gone)
-		rd_kafka_commit(ki.rk, NULL, 0);
+		commit_now(&ki);
 	rd_kafka_consumer_close(ki.rk);
 	if (ki.rewritten > 1)
 		warnx("%lu values rewritten to fit on one line", ki.rewritten);
