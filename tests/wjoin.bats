@@ -414,6 +414,33 @@ for line in sys.stdin:
 	assert_output '[100,100,298,0,0,0,"end"]'
 }
 
+@test "records from kin --eos: _kp_src taken out, pairs marked, positions written, two replayed records not paired again" {
+	# Left C[0] offsets 10-12, right D[0] offsets 5-6; C 10 and D 5 were processed before (up to 11 and 6).
+	printf '%s\n' '{"id":1,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",11]}' \
+	    '{"id":2,"ts":2000,"_kp_src":["gl","C",0,11,3,"m1"]}' \
+	    '{"id":3,"ts":90000,"_kp_src":["gl","C",0,12,3,"m1"]}' > "$W/l"
+	printf '%s\n' '{"id":11,"ts":1500,"_kp_src":["gr","D",0,5,7,"m2",6]}' \
+	    '{"id":12,"ts":2500,"_kp_src":["gr","D",0,6,7,"m2"]}' > "$W/r"
+	run --separate-stderr wjoin -w 5s --stats 1000 "$W/r" < "$W/l"
+	assert_success
+	# 1-11 is not written again; the rest are, marked; the end of the inputs keeps the window.
+	assert_equal "$(grep -c '"_kp_src":"+"}$' <<<"$output")" 3
+	refute_output --partial '"left":{"id":1,"ts":1000},"right":{"id":11'
+	refute_output --partial '"ts":1000,"_kp_src"'
+	assert_line --index 3 '{"_kp_src":[["gl","C",0,10,3,"m1",13],["gr","D",0,5,7,"m2",7]]}'
+	[[ "$stderr" == *'"pairs":3,"pairs_replayed":1,'* ]]
+	# Only an inner join, each input its own group, and a half-written line is not joined.
+	run wjoin -w 5s --type left "$W/r" < "$W/l"
+	assert_failure 2
+	run --separate-stderr wjoin -w 5s "$W/l" < "$W/l"
+	assert_failure 1
+	[[ "$stderr" == *"both inputs read by one consumer group"* ]]
+	printf '%s' '{"id":4,"ts":3000,"_kp_src":["gl","C",0,13' >> "$W/l"
+	run --separate-stderr wjoin -w 5s "$W/r" < "$W/l"
+	assert_failure 1
+	[[ "$stderr" == *"last line has no newline: not joined"* ]]
+}
+
 @test "usage errors exit 2" {
 	run --separate-stderr wjoin -w 1s
 	assert_failure 2

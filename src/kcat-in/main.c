@@ -52,6 +52,7 @@ struct part {
 	int32_t	 partition;
 	int	 eof;
 	int64_t	 next;		/* --eos: the offset after the last line written */
+	int64_t	 replay_to;	/* --eos: offsets below were processed before */
 };
 
 struct kin {
@@ -371,6 +372,29 @@ eos_generation(struct kin *ki)
 }
 
 /*
+ * What kout --eos committed for a partition: the offset to read from, and
+ * in the metadata, when a filter in between keeps a window of records
+ * (wjoin), how far it had processed. Returns that, or the offset itself.
+ */
+static int64_t
+eos_processed(const rd_kafka_topic_partition_t *tp)
+{
+	char buf[64], *end;
+	long long v;
+	size_t n = strlen(KP_EOS_PROCESSED);
+
+	if (tp->metadata == NULL || tp->metadata_size <= n ||
+	    tp->metadata_size >= sizeof(buf))
+		return tp->offset;
+	memcpy(buf, tp->metadata, tp->metadata_size);
+	buf[tp->metadata_size] = '\0';
+	if (strncmp(buf, KP_EOS_PROCESSED, n) != 0)
+		return tp->offset;
+	v = strtoll(buf + n, &end, 10);
+	return *end == '\0' && v > tp->offset ? (int64_t)v : tp->offset;
+}
+
+/*
  * --eos, partitions revoked: waits (up to --drain-timeout) until kout --eos
  * has committed every line written from them, so that the member taking
  * them over starts right after. If it cannot (kout stopped, a filter that
@@ -404,7 +428,7 @@ eos_drain(struct kin *ki)
 			    want->elems[i].partition);
 
 			if (e != RD_KAFKA_RESP_ERR_NO_ERROR ||
-			    want->elems[i].offset < pt->next)
+			    eos_processed(&want->elems[i]) < pt->next)
 				behind++;
 		}
 		if (behind == 0 || mono_ms() >= deadline)
@@ -418,6 +442,35 @@ eos_drain(struct kin *ki)
 	rd_kafka_topic_partition_list_destroy(want);
 }
 
+/*
+ * --eos, partitions assigned: the records between the committed offset
+ * and the processed one are a window being replayed; they are marked so
+ * that wjoin does not pair two of them again.
+ */
+static void
+eos_replay_marks(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
+{
+	rd_kafka_topic_partition_list_t *c;
+	rd_kafka_resp_err_t e;
+	int i;
+
+	c = rd_kafka_topic_partition_list_copy(list);
+	if ((e = rd_kafka_committed(ki->rk, c, 10000)) !=
+	    RD_KAFKA_RESP_ERR_NO_ERROR)
+		errx(KP_EXIT_FAIL, "--eos: cannot read the committed offsets: %s",
+		    rd_kafka_err2str(e));
+	for (i = 0; i < c->cnt; i++) {
+		struct part *pt = parts_find(ki, c->elems[i].topic,
+		    c->elems[i].partition);
+		int64_t done = eos_processed(&c->elems[i]);
+
+		if (pt != NULL && c->elems[i].offset >= 0 &&
+		    done > c->elems[i].offset)
+			pt->replay_to = done;
+	}
+	rd_kafka_topic_partition_list_destroy(c);
+}
+
 static void
 on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
     rd_kafka_topic_partition_list_t *list, void *opaque)
@@ -429,6 +482,8 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 			eos_generation(ki);
 		apply_offsets(ki, list);
 		parts_set(ki, list);
+		if (ki->eos)
+			eos_replay_marks(ki, list);
 		rd_kafka_assign(rk, list);
 		return;
 	}
@@ -520,7 +575,7 @@ eos_write_raw(const char *s, size_t n)
  * "_kp_text" (text) or "_kp_tombstone" (no value).
  */
 static int
-eos_write(struct kin *ki, const rd_kafka_message_t *m)
+eos_write(struct kin *ki, const rd_kafka_message_t *m, int64_t replay_to)
 {
 	const char *v = m->payload, *close;
 	jv topic = jv_dump_string(jv_string(rd_kafka_topic_name(m->rkt)), 0);
@@ -558,9 +613,13 @@ eos_write(struct kin *ki, const rd_kafka_message_t *m)
 			jv_free(text);
 		}
 	}
-	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "%s]}\n",
+	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "%s",
 	    ki->group_json, jv_string_value(topic), m->partition, m->offset,
 	    ki->gen_json != NULL ? ki->gen_json : "");
+	/* Read again: processed before, up to this offset. */
+	if (replay_to > m->offset)
+		fprintf(stdout, ",%" PRId64, replay_to);
+	fputs("]}\n", stdout);
 	jv_free(topic);
 	return ferror(stdout) ? -1 : 0;
 }
@@ -577,7 +636,7 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	if (ki->stdout_gone)
 		return;
 	if (ki->eos) {
-		rc = eos_write(ki, m);
+		rc = eos_write(ki, m, pt != NULL ? pt->replay_to : 0);
 		if (pt != NULL)
 			pt->next = m->offset + 1;
 	} else if (ki->envelope) {

@@ -1,5 +1,6 @@
 #include <err.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,8 @@ eos_fail(struct eos *e, rd_kafka_error_t *error, const char *what)
 	    code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
 		warnx("the source partitions moved to another group member "
 		    "(generation %" PRId32 " is over): its records are not "
-		    "produced, the new owner reads them", e->generation);
+		    "produced, the new owner reads them",
+		    e->ngroups > 0 ? e->groups[0].generation : -1);
 	if (rd_kafka_error_txn_requires_abort(error)) {
 		rd_kafka_error_t *ae = rd_kafka_abort_transaction(e->rk,
 		    TXN_TIMEOUT_MS);
@@ -46,6 +48,22 @@ eos_fail(struct eos *e, rd_kafka_error_t *error, const char *what)
 	exit(KP_EXIT_FAIL);
 }
 
+/* Aborts the open transaction for a reason of our own, and exits 1. */
+static void
+eos_abort_exit(struct eos *e, const char *why)
+{
+	rd_kafka_error_t *ae;
+
+	warnx("%s", why);
+	if ((ae = rd_kafka_abort_transaction(e->rk, TXN_TIMEOUT_MS)) != NULL) {
+		warnx("abort: %s", rd_kafka_error_string(ae));
+		rd_kafka_error_destroy(ae);
+	} else
+		warnx("transaction aborted: %lu records will be read again "
+		    "from the last committed offsets", e->txn_records);
+	exit(KP_EXIT_FAIL);
+}
+
 void
 eos_init(struct eos *e, rd_kafka_t *rk, int64_t timeout_ms)
 {
@@ -53,7 +71,6 @@ eos_init(struct eos *e, rd_kafka_t *rk, int64_t timeout_ms)
 
 	memset(e, 0, sizeof(*e));
 	e->rk = rk;
-	e->offsets = rd_kafka_topic_partition_list_new(16);
 	/* Also fences and aborts what a killed kout with this id left open. */
 	if ((error = rd_kafka_init_transactions(rk, (int)timeout_ms)) != NULL) {
 		warnx("init transactions: %s", rd_kafka_error_string(error));
@@ -62,90 +79,203 @@ eos_init(struct eos *e, rd_kafka_t *rk, int64_t timeout_ms)
 	}
 }
 
-/* One parsed "_kp_src". */
+/* One source position. */
 struct src {
-	jv	 v;		/* owns the strings */
 	const char *group, *topic, *member;
 	int32_t	 partition;
-	int64_t	 offset;
+	int64_t	 offset;	/* where the partition resumes after this */
 	int32_t	 generation;	/* -1: none given, the commit is not fenced */
+	int64_t	 processed;	/* a window filter's: how far it went, or -1 */
 };
 
 /*
- * Reads ["group","topic",partition,offset,generation,"member"], or the
- * first four alone (no generation: commits are not fenced).
+ * Reads kin's ["group","topic",partition,offset,generation,"member"] (the
+ * first four alone: no generation, commits not fenced; a seventh, the
+ * offset up to which records were processed before, marks a record read
+ * again), or with window set a window
+ * filter's ["group","topic",partition,resume,generation,"member",processed].
+ * The strings stay alive in v.
  */
 static int
-parse_src(const char *s, size_t n, struct src *src, const char **why)
+parse_one(jv v, int window, struct src *src)
 {
-	jv e[6];
+	jv e[7];
 	int i, len;
 
-	*why = "_kp_src is not [group, topic, partition, offset, generation, "
-	    "member]";
-	src->v = jv_parse_sized(s, (int)n);
-	if (jv_get_kind(src->v) != JV_KIND_ARRAY)
+	if (jv_get_kind(v) != JV_KIND_ARRAY)
 		return -1;
-	len = jv_array_length(jv_copy(src->v));
-	if (len != 4 && len != 6)
+	len = jv_array_length(jv_copy(v));
+	if (window ? len != 7 : len != 4 && len != 6 && len != 7)
 		return -1;
 	for (i = 0; i < len; i++) {
-		e[i] = jv_array_get(jv_copy(src->v), i);
-		/* Each element stays alive inside src->v. */
+		e[i] = jv_array_get(jv_copy(v), i);
+		/* Each element stays alive inside v. */
 		jv_free(e[i]);
 	}
 	if (jv_get_kind(e[0]) != JV_KIND_STRING ||
 	    jv_get_kind(e[1]) != JV_KIND_STRING ||
 	    jv_get_kind(e[2]) != JV_KIND_NUMBER ||
 	    jv_get_kind(e[3]) != JV_KIND_NUMBER ||
-	    (len == 6 && (jv_get_kind(e[4]) != JV_KIND_NUMBER ||
+	    (len >= 6 && (jv_get_kind(e[4]) != JV_KIND_NUMBER ||
 	    jv_get_kind(e[5]) != JV_KIND_STRING)))
+		return -1;
+	if (len == 7 && jv_get_kind(e[6]) != JV_KIND_NUMBER)
 		return -1;
 	src->group = jv_string_value(e[0]);
 	src->topic = jv_string_value(e[1]);
 	src->partition = (int32_t)jv_number_value(e[2]);
 	src->offset = (int64_t)jv_number_value(e[3]);
-	src->generation = len == 6 ? (int32_t)jv_number_value(e[4]) : -1;
-	src->member = len == 6 ? jv_string_value(e[5]) : "";
-	if (src->partition < 0 || src->offset < 0)
+	src->generation = len >= 6 ? (int32_t)jv_number_value(e[4]) : -1;
+	src->member = len >= 6 ? jv_string_value(e[5]) : "";
+	src->processed = window ? (int64_t)jv_number_value(e[6]) : -1;
+	if (src->partition < 0 || src->offset < 0 ||
+	    (window && src->processed < src->offset))
 		return -1;
+	if (!window)
+		src->offset++;		/* the record's own: resume after it */
 	return 0;
 }
 
-/* Whether the open transaction was read under another group generation. */
-static int
-other_generation(const struct eos *e, const struct src *src)
+static struct eos_group *
+group_find(struct eos *e, const char *name)
 {
-	return e->generation != src->generation ||
-	    strcmp(e->member, src->member) != 0;
+	int i;
+
+	for (i = 0; i < e->ngroups; i++)
+		if (strcmp(e->groups[i].name, name) == 0)
+			return &e->groups[i];
+	return NULL;
 }
 
-/* Starts a transaction whose offsets commit under src's group generation. */
+/* Whether src was read under another generation than the open transaction's. */
+static int
+other_generation(struct eos *e, const struct src *src)
+{
+	struct eos_group *g = group_find(e, src->group);
+
+	return g != NULL && (g->generation != src->generation ||
+	    strcmp(g->member, src->member) != 0);
+}
+
 static void
-begin(struct eos *e, const struct src *src)
+groups_reset(struct eos *e)
+{
+	int i;
+
+	for (i = 0; i < e->ngroups; i++) {
+		free(e->groups[i].name);
+		free(e->groups[i].member);
+		rd_kafka_topic_partition_list_destroy(e->groups[i].offsets);
+	}
+	free(e->groups);
+	e->groups = NULL;
+	e->ngroups = 0;
+}
+
+static void
+begin(struct eos *e)
 {
 	rd_kafka_error_t *error;
 
-	if (e->cgmd != NULL)
-		rd_kafka_consumer_group_metadata_destroy(e->cgmd);
-	free(e->member);
-	e->generation = src->generation;
-	if ((e->member = strdup(src->member)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	/*
-	 * With the generation and member id kin read the records under, the
-	 * coordinator refuses the offsets if the partitions have moved since
-	 * (KIP-447): the transaction aborts instead of duplicating them.
-	 */
-	e->cgmd = src->generation >= 0 ?
-	    rd_kafka_consumer_group_metadata_new_with_genid(e->group,
-	    src->generation, src->member, NULL) :
-	    rd_kafka_consumer_group_metadata_new(e->group);
 	if ((error = rd_kafka_begin_transaction(e->rk)) != NULL)
 		eos_fail(e, error, "begin transaction");
 	e->in_txn = 1;
 	e->txn_started = mono_ms();
 	e->txn_records = 0;
+}
+
+/*
+ * Notes where src's partition resumes, in its group's offsets for the
+ * open transaction, with how far a window filter processed as metadata.
+ */
+static void
+note(struct eos *e, const struct src *src)
+{
+	struct eos_group *g = group_find(e, src->group);
+	rd_kafka_topic_partition_t *tp;
+	char meta[64];
+
+	if (g == NULL) {
+		if ((e->groups = realloc(e->groups, (size_t)(e->ngroups + 1) *
+		    sizeof(*e->groups))) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		g = &e->groups[e->ngroups++];
+		g->name = strdup(src->group);
+		g->member = strdup(src->member);
+		g->generation = src->generation;
+		g->offsets = rd_kafka_topic_partition_list_new(8);
+		if (g->name == NULL || g->member == NULL)
+			err(KP_EXIT_FAIL, NULL);
+	}
+	tp = rd_kafka_topic_partition_list_find(g->offsets, src->topic,
+	    src->partition);
+	if (tp == NULL)
+		tp = rd_kafka_topic_partition_list_add(g->offsets, src->topic,
+		    src->partition);
+	if (src->processed < 0) {
+		if (src->offset > tp->offset)
+			tp->offset = src->offset;
+		return;
+	}
+	/* A window filter's positions are its latest word on them. */
+	tp->offset = src->offset;
+	free(tp->metadata);
+	tp->metadata = NULL;
+	tp->metadata_size = 0;
+	if (src->processed > src->offset) {
+		snprintf(meta, sizeof(meta), "%s%" PRId64, KP_EOS_PROCESSED,
+		    src->processed);
+		if ((tp->metadata = strdup(meta)) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		tp->metadata_size = strlen(meta);
+	}
+}
+
+/*
+ * Positions read under a new group generation (a rebalance in between):
+ * what was read before commits on its own first, unless lines whose
+ * position is still to come are in the transaction.
+ */
+static void
+new_generation(struct eos *e)
+{
+	if (e->pending)
+		eos_abort_exit(e, "the source partitions were reassigned while "
+		    "a window filter's lines waited for their position");
+	eos_commit(e);
+}
+
+/* A window filter's position line: [[...], [...], ...] and nothing else. */
+static int
+take_positions(struct eos *e, jv v, const char **why)
+{
+	struct src src;
+	int i, n = jv_array_length(jv_copy(v)), other = 0;
+	jv x;
+
+	*why = "a window filter's _kp_src is not a list of [group, topic, "
+	    "partition, offset, generation, member, processed]";
+	for (i = 0; i < n; i++) {
+		x = jv_array_get(jv_copy(v), i);
+		if (parse_one(x, 1, &src) != 0) {
+			jv_free(x);
+			return -1;
+		}
+		other |= e->in_txn && other_generation(e, &src);
+		jv_free(x);
+	}
+	if (other)
+		new_generation(e);
+	if (!e->in_txn)
+		begin(e);
+	for (i = 0; i < n; i++) {
+		x = jv_array_get(jv_copy(v), i);
+		parse_one(x, 1, &src);
+		note(e, &src);
+		jv_free(x);
+	}
+	e->pending = 0;
+	return 0;
 }
 
 int
@@ -154,9 +284,11 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 {
 	const char *srcjs, *inner;
 	size_t srclen, innerlen;
-	rd_kafka_topic_partition_t *tp;
 	struct src src;
 	ssize_t n;
+	jv v, first;
+	jv_kind first_kind = JV_KIND_INVALID;
+	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	if (len + 1 > e->bufcap) {
@@ -169,31 +301,44 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 		*why = "no _kp_src: kout --eos reads what kin --eos writes";
 		return -1;
 	}
-	if (parse_src(srcjs, srclen, &src, why) != 0) {
-		jv_free(src.v);
-		return -1;
+	v = jv_parse_sized(srcjs, (int)srclen);
+	if (jv_get_kind(v) == JV_KIND_ARRAY && jv_array_length(jv_copy(v)) > 0) {
+		first = jv_array_get(jv_copy(v), 0);
+		first_kind = jv_get_kind(first);
+		jv_free(first);
 	}
-	if (e->group == NULL) {
-		if ((e->group = strdup(src.group)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-	} else if (strcmp(e->group, src.group) != 0) {
-		*why = "records from two consumer groups in one kout --eos";
-		jv_free(src.v);
-		return -1;
+	if (jv_get_kind(v) == JV_KIND_STRING &&
+	    strcmp(jv_string_value(v), "+") == 0) {
+		/* A window filter's output: its position comes after it. */
+		jv_free(v);
+		if (!e->in_txn)
+			begin(e);
+		e->pending = 1;
+	} else if (first_kind == JV_KIND_ARRAY) {
+		if (strspn(e->buf, "{} \t") != (size_t)n) {
+			*why = "a position list in a line with other members";
+			jv_free(v);
+			return -1;
+		}
+		rc = take_positions(e, v, why);
+		jv_free(v);
+		rec->position_only = 1;
+		return rc;
+	} else {
+		*why = "_kp_src is not [group, topic, partition, offset, "
+		    "generation, member]";
+		if (parse_one(v, 0, &src) != 0) {
+			jv_free(v);
+			return -1;
+		}
+		/* A rebalance in between: what was read before commits first. */
+		if (e->in_txn && other_generation(e, &src))
+			new_generation(e);
+		if (!e->in_txn)
+			begin(e);
+		note(e, &src);
+		jv_free(v);
 	}
-	/* A rebalance in between: what was read before commits on its own. */
-	if (e->in_txn && other_generation(e, &src))
-		eos_commit(e);
-	if (!e->in_txn)
-		begin(e, &src);
-	tp = rd_kafka_topic_partition_list_find(e->offsets, src.topic,
-	    src.partition);
-	if (tp == NULL)
-		tp = rd_kafka_topic_partition_list_add(e->offsets, src.topic,
-		    src.partition);
-	if (src.offset + 1 > tp->offset)
-		tp->offset = src.offset + 1;
-	jv_free(src.v);
 	e->txn_records++;
 	rec->value = e->buf;
 	rec->value_len = (size_t)n;
@@ -226,30 +371,53 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 void
 eos_commit(struct eos *e)
 {
+	rd_kafka_consumer_group_metadata_t *cgmd;
 	rd_kafka_error_t *error;
+	struct eos_group *g;
+	int i;
 
-	if (!e->in_txn)
+	if (!e->in_txn || e->pending)
 		return;
-	if (e->offsets->cnt > 0 && (error = rd_kafka_send_offsets_to_transaction(
-	    e->rk, e->offsets, e->cgmd, TXN_TIMEOUT_MS)) != NULL)
-		eos_fail(e, error, "send offsets to transaction");
+	for (i = 0; i < e->ngroups; i++) {
+		g = &e->groups[i];
+		if (g->offsets->cnt == 0)
+			continue;
+		/*
+		 * With the generation and member id kin read the records
+		 * under, the coordinator refuses the offsets if the partitions
+		 * have moved since (KIP-447): the transaction aborts instead
+		 * of duplicating them.
+		 */
+		cgmd = g->generation >= 0 ?
+		    rd_kafka_consumer_group_metadata_new_with_genid(g->name,
+		    g->generation, g->member, NULL) :
+		    rd_kafka_consumer_group_metadata_new(g->name);
+		error = rd_kafka_send_offsets_to_transaction(e->rk, g->offsets,
+		    cgmd, TXN_TIMEOUT_MS);
+		rd_kafka_consumer_group_metadata_destroy(cgmd);
+		if (error != NULL)
+			eos_fail(e, error, "send offsets to transaction");
+	}
 	if ((error = rd_kafka_commit_transaction(e->rk, TXN_TIMEOUT_MS)) != NULL)
 		eos_fail(e, error, "commit transaction");
 	e->committed_records += e->txn_records;
 	e->in_txn = 0;
 	e->txn_records = 0;
-	rd_kafka_topic_partition_list_destroy(e->offsets);
-	e->offsets = rd_kafka_topic_partition_list_new(16);
+	groups_reset(e);
+}
+
+void
+eos_finish(struct eos *e)
+{
+	if (e->in_txn && e->pending)
+		eos_abort_exit(e, "<stdin>: the input ended before the position "
+		    "of its last lines (the window filter upstream stopped)");
+	eos_commit(e);
 }
 
 void
 eos_free(struct eos *e)
 {
-	if (e->cgmd != NULL)
-		rd_kafka_consumer_group_metadata_destroy(e->cgmd);
-	if (e->offsets != NULL)
-		rd_kafka_topic_partition_list_destroy(e->offsets);
-	free(e->group);
-	free(e->member);
+	groups_reset(e);
 	free(e->buf);
 }

@@ -13,14 +13,20 @@
 
 #include <librdkafka/rdkafka.h>
 
+/* A consumer group whose offsets the open transaction commits. */
+struct eos_group {
+	char				*name;
+	int32_t				 generation;	/* its records were read under, -1: none */
+	char				*member;
+	rd_kafka_topic_partition_list_t	*offsets;	/* where each source partition resumes */
+};
+
 struct eos {
 	rd_kafka_t				*rk;
-	char					*group;
-	rd_kafka_consumer_group_metadata_t	*cgmd;	/* of the open transaction */
-	int32_t					 generation;	/* its records were read under */
-	char					*member;
-	rd_kafka_topic_partition_list_t		*offsets;	/* next offset per source partition */
+	struct eos_group			*groups;	/* of the open transaction */
+	int					 ngroups;
 	int					 in_txn;
+	int					 pending;	/* lines whose position is yet to come */
 	int64_t					 txn_started;	/* mono_ms */
 	unsigned long				 txn_records;
 	unsigned long				 committed_records;
@@ -33,6 +39,7 @@ struct eos_record {
 	const char	*value;		/* NULL: a tombstone */
 	size_t		 value_len;
 	char		*owned;		/* to free, if value had to be decoded */
+	int		 position_only;	/* a window filter's position: nothing to produce */
 };
 
 /* Initialises transactions; exits 1 if the broker cannot give them. */
@@ -40,12 +47,24 @@ void	eos_init(struct eos *, rd_kafka_t *, int64_t timeout_ms);
 /*
  * Takes the source position out of a line and notes it for the current
  * transaction, which it begins if needed. Returns 0, or -1 with *why set
- * if the line carries no valid position.
+ * if the line carries no valid position. The position is kin's
+ * [group, topic, partition, offset, generation, member] for the record
+ * itself, or from a window filter such as wjoin, "+" (the position comes
+ * on a later line) or, alone on its line, a list of
+ * [group, topic, partition, resume offset, generation, member, processed].
  */
 int	eos_take(struct eos *, const char *line, size_t len,
 	    struct eos_record *, const char **why);
-/* Commits the transaction with its offsets; exits 1 if that fails. */
+/*
+ * Commits the transaction with its offsets; exits 1 if that fails. Does
+ * nothing while lines of a window filter wait for their position.
+ */
 void	eos_commit(struct eos *);
+/*
+ * At the end of input: commits, or if lines still wait for their position
+ * (the filter died), aborts the transaction and exits 1.
+ */
+void	eos_finish(struct eos *);
 void	eos_free(struct eos *);
 
 #endif

@@ -224,6 +224,8 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 			    why);
 			return;
 		}
+		if (rec.position_only)
+			return;
 		value = rec.value;
 		value_len = rec.value_len;
 		env.value = rec.owned;	/* freed with the envelope */
@@ -505,7 +507,7 @@ main(int argc, char *argv[])
 		eos_init(&ko.eos, ko.rk, connect_timeout);
 	pump(&ko);
 	if (ko.eos_mode)
-		eos_commit(&ko.eos);
+		eos_finish(&ko.eos);
 	drain(&ko);
 	if (ko.partial_line)
 		status = KP_EXIT_FAIL;

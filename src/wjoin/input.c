@@ -38,7 +38,7 @@ input_open(const char *path)
 void
 inputs_init(struct inputs *ins, int left_fd, const char *left_name,
     int right_fd, const char *right_name, struct join *join,
-    struct rejects *rj)
+    struct rejects *rj, struct positions *pos)
 {
 	int s;
 
@@ -51,6 +51,7 @@ inputs_init(struct inputs *ins, int left_fd, const char *left_name,
 	}
 	ins->join = join;
 	ins->rj = rj;
+	ins->pos = pos;
 }
 
 void
@@ -67,6 +68,40 @@ inputs_free(struct inputs *ins)
 }
 
 /*
+ * An input ended. In an exactly-once stream that is not the end of its
+ * topic, only of this run: the other input's records stay in the window,
+ * so that the next run reads them again. Until the first record tells,
+ * the end waits.
+ */
+static void
+ended(struct inputs *ins, struct input *in)
+{
+	in->done = 1;
+	if (!ins->pos->known)
+		in->end_unsaid = 1;
+	else if (!ins->pos->on)
+		join_eof(ins->join, in->side);
+}
+
+/* The first record told whether the stream carries positions. */
+static void
+mode_known(struct inputs *ins)
+{
+	const struct join *j = ins->join;
+	int s;
+
+	if (ins->pos->on && (j->outer[SIDE_LEFT] || j->outer[SIDE_RIGHT]))
+		errx(KP_EXIT_USAGE, "--type: records from kin --eos are joined "
+		    "exactly once only by an inner join");
+	for (s = 0; s < 2; s++)
+		if (ins->in[s].end_unsaid) {
+			ins->in[s].end_unsaid = 0;
+			if (!ins->pos->on)
+				join_eof(ins->join, s);
+		}
+}
+
+/*
  * Makes in->have true if a complete line is buffered, setting aside bad
  * lines on the way, and tells the join when the input has ended.
  */
@@ -74,23 +109,38 @@ static void
 take(struct inputs *ins, struct input *in)
 {
 	char why[RECORD_WHY_MAX];
-	int rc;
+	int rc, known;
 
 	while (!in->have && !in->done) {
 		rc = line_reader_next(&in->r, &in->line, &in->len);
 		if (rc == 0)
 			return;
 		if (rc == -1) {
-			in->done = 1;
-			join_eof(ins->join, in->side);
+			ended(ins, in);
 			return;
 		}
-		if (record_parse(&in->spec, in->line, in->len, &in->rec,
-		    why) == 0)
+		if (in->r.unterminated && (ins->pos->on || (!ins->pos->known &&
+		    memmem(in->line, in->len, "\"_kp_src\"", 9) != NULL))) {
+			/* Cut off by a dying kin --eos: read again after a restart. */
+			warnx("%s:%lu: last line has no newline: not joined, its "
+			    "position not passed on", in->r.name, in->r.lineno);
+			in->cut = 1;
+			continue;
+		}
+		known = ins->pos->known;
+		rc = positions_take(ins->pos, in->side, &in->line, &in->len,
+		    &in->pos, why);
+		if (!known)
+			mode_known(ins);
+		if (rc == 0 && record_parse(&in->spec, in->line, in->len,
+		    &in->rec, why) == 0) {
 			in->have = 1;
-		else
-			rejects_add(ins->rj, in->r.name, in->r.lineno,
-			    in->line, in->len, why);
+			continue;
+		}
+		rejects_add(ins->rj, in->r.name, in->r.lineno, in->line,
+		    in->len, why);
+		if (rc == 0)
+			positions_done(ins->pos, &in->pos);
 	}
 }
 

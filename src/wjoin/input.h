@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lineio.h"
+#include "positions.h"
 #include "record.h"
 
 struct join;
@@ -28,6 +29,9 @@ struct input {
 	int			 done;		/* every line was taken */
 	int			 quiet;		/* polled, had nothing to read */
 	int64_t			 last_data_ms;	/* when a read last got data */
+	struct pos_rec		 pos;		/* where rec came from (--eos) */
+	int			 end_unsaid;	/* ended before the mode was known */
+	int			 cut;		/* --eos: ended in a half-written line */
 };
 
 /* The two inputs and what reading them reports to. */
@@ -35,6 +39,7 @@ struct inputs {
 	struct input	 in[2];
 	struct join	*join;		/* told of ends and of activity */
 	struct rejects	*rj;		/* takes the bad lines */
+	struct positions *pos;		/* source positions of --eos records */
 };
 
 /* inputs_next's answers besides a side. */
@@ -45,7 +50,7 @@ struct inputs {
 int	input_open(const char *path);
 void	inputs_init(struct inputs *, int left_fd, const char *left_name,
 	    int right_fd, const char *right_name, struct join *,
-	    struct rejects *);
+	    struct rejects *, struct positions *);
 void	inputs_free(struct inputs *);
 /*
  * The side whose record goes next (SIDE_LEFT or SIDE_RIGHT): of two the

@@ -77,6 +77,8 @@ evict(struct join *j, int side)
 	while ((r = window_store_pop_before(&j->store[side], limit)) != NULL) {
 		if (!r->matched && j->outer[side])
 			emit_unmatched(j, side, r->line, r->len);
+		if (r->pos != NULL)
+			positions_release(j->pos, r->pos, r->pos_slot);
 		free(r);
 	}
 }
@@ -105,6 +107,12 @@ join_add(struct join *j, int side, const struct join_rec *x)
 		    time_sub(x->ts, reach_back(j, side)),
 		    time_add(x->ts, reach_ahead(j, side)), &rg);
 		while ((m = window_range_next(&rg)) != NULL) {
+			if (m->replay && x->pos != NULL && x->pos->replay) {
+				/* Both read again: paired before the restart. */
+				m->matched = matched = 1;
+				j->n.replayed++;
+				continue;
+			}
 			emit_pair(j, side, x->line, x->len, m->line, m->len);
 			m->matched = 1;
 			matched = 1;
@@ -120,6 +128,11 @@ join_add(struct join *j, int side, const struct join_rec *x)
 		stored = window_store_insert(&j->store[side], x->ts, x->key,
 		    x->keylen, x->line, x->len);
 		stored->matched = matched;
+		if (x->pos != NULL && x->pos->part != NULL) {
+			stored->replay = x->pos->replay;
+			stored->pos = x->pos->part;
+			stored->pos_slot = positions_hold(j->pos, x->pos);
+		}
 		if (join_state(j) > j->n.state_max)
 			j->n.state_max = join_state(j);
 	}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "positions.h"
 #include "watermark.h"
 #include "window.h"
 
@@ -25,6 +26,7 @@ struct join_rec {
 	int		 nullkey;	/* keyed join: a null key, matching nothing */
 	const char	*line;
 	size_t		 len;
+	const struct pos_rec *pos;	/* exactly-once: where it came from */
 };
 
 /* Receives output: a pair, or a record with NULL for the other side. */
@@ -35,6 +37,7 @@ struct join_counts {
 	unsigned long	 in[2];		/* records taken in, late ones too */
 	unsigned long	 late[2];
 	unsigned long	 pairs;
+	unsigned long	 replayed;	/* pairs of two replayed records, not written */
 	unsigned long	 unmatched[2];	/* written with a null partner */
 	size_t		 state_max;	/* most records stored at once */
 };
@@ -47,6 +50,7 @@ struct join {
 	struct watermark	 wm;
 	join_emit_fn		*emit;
 	void			*arg;
+	struct positions	*pos;		/* source positions, for --eos streams */
 	struct join_counts	 n;
 };
 

@@ -59,6 +59,7 @@ struct run {
 	struct inputs		 inputs;
 	struct pair_output	 out;
 	struct rejects		 rj;
+	struct positions	 pos;
 	FILE			*late;
 	const char		*late_path;
 	unsigned long		 written;	/* output lines, for --emit */
@@ -148,10 +149,10 @@ print_stats(struct run *run)
 	char iso[64];
 
 	fprintf(stderr, "{\"left_in\":%lu,\"right_in\":%lu,\"pairs\":%lu,"
-	    "\"left_unmatched\":%lu,\"right_unmatched\":%lu,\"late\":%lu,"
+	    "\"pairs_replayed\":%lu,\"left_unmatched\":%lu,\"right_unmatched\":%lu,\"late\":%lu,"
 	    "\"left_late\":%lu,\"right_late\":%lu,\"rejected\":%lu,"
 	    "\"state\":%zu,\"state_max\":%zu,\"state_bytes\":%zu,",
-	    j->n.in[SIDE_LEFT], j->n.in[SIDE_RIGHT], j->n.pairs,
+	    j->n.in[SIDE_LEFT], j->n.in[SIDE_RIGHT], j->n.pairs, j->n.replayed,
 	    j->n.unmatched[SIDE_LEFT], j->n.unmatched[SIDE_RIGHT],
 	    j->n.late[SIDE_LEFT] + j->n.late[SIDE_RIGHT],
 	    j->n.late[SIDE_LEFT], j->n.late[SIDE_RIGHT], run->rj.count,
@@ -178,6 +179,7 @@ tick(struct run *run)
 	waiting[SIDE_LEFT] = inputs_waiting(&run->inputs, SIDE_LEFT);
 	waiting[SIDE_RIGHT] = inputs_waiting(&run->inputs, SIDE_RIGHT);
 	join_tick(&run->join, now, waiting);
+	positions_write(&run->pos);
 	if (run->stats_ms > 0 && now >= run->stats_due) {
 		print_stats(run);
 		run->stats_due = now + run->stats_ms;
@@ -191,7 +193,7 @@ join_next(struct run *run, int side)
 	struct input *in = &run->inputs.in[side];
 	struct join_rec jr = {
 		in->rec.ts, in->rec.key, in->rec.keylen, in->rec.nullkey,
-		in->line, in->len
+		in->line, in->len, &in->pos
 	};
 
 	in->have = 0;
@@ -199,6 +201,7 @@ join_next(struct run *run, int side)
 		fwrite_unlocked(in->line, 1, in->len, run->late);
 		putc_unlocked('\n', run->late);
 	}
+	positions_done(&run->pos, &in->pos);
 }
 
 /*
@@ -214,6 +217,7 @@ wait_input(struct run *run)
 	int ready[2], s;
 	int64_t timeout, idle_in, now;
 
+	positions_write(&run->pos);
 	if (out_flush() != 0)
 		return -1;
 	if (!inputs_poll(&run->inputs, 0, ready)) {
@@ -356,8 +360,11 @@ main(int argc, char *argv[])
 		err(KP_EXIT_USAGE, "%s", run.late_path);
 	join_init(&run.join, type, lkey != NULL, before, after, delay, idle,
 	    mono_ms(), on_output, &run);
+	positions_init(&run.pos);
+	run.join.pos = &run.pos;
+	run.out.eos = &run.pos.on;
 	inputs_init(&run.inputs, STDIN_FILENO, "<stdin>", input_open(argv[0]),
-	    argv[0], &run.join, &run.rj);
+	    argv[0], &run.join, &run.rj, &run.pos);
 	run.stats_due = mono_ms() + run.stats_ms;
 	out_init();
 
@@ -389,16 +396,21 @@ main(int argc, char *argv[])
 		    run.rj.count == 1 ? "" : "s");
 		status = KP_EXIT_FAIL;
 	}
-	if (failed)
+	if (failed || run.inputs.in[SIDE_LEFT].cut ||
+	    run.inputs.in[SIDE_RIGHT].cut)
 		status = KP_EXIT_FAIL;
 	if (run.late != NULL && (fflush(run.late) != 0 || ferror(run.late) ||
 	    fclose(run.late) != 0)) {
 		warn("%s", run.late_path);
 		status = KP_EXIT_FAIL;
 	}
+	/* Where each source partition stands, for kout --eos to commit. */
+	if (!ferror(stdout))
+		positions_write(&run.pos);
 	if (rejects_close(&run.rj) != 0 || out_close() < 0)
 		status = KP_EXIT_FAIL;
 	join_free(&run.join);
+	positions_free(&run.pos);
 	inputs_free(&run.inputs);
 	pair_output_free(&run.out);
 	return status;

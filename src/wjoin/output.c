@@ -103,8 +103,26 @@ emit(struct pair_output *out, char why[OUTPUT_WHY_MAX])
 		return -1;
 	}
 	n = jv_array_length(jv_copy(result));
+	if (out->eos != NULL && *out->eos)
+		for (i = 0; i < n; i++) {
+			jv_kind kind;
+
+			each = jv_array_get(jv_copy(result), i);
+			kind = jv_get_kind(each);
+			jv_free(each);
+			if (kind != JV_KIND_OBJECT) {
+				jv_free(result);
+				snprintf(why, OUTPUT_WHY_MAX, "--emit gave "
+				    "something other than an object, which "
+				    "cannot carry its _kp_src for kout --eos");
+				return -1;
+			}
+		}
 	for (i = 0; i < n; i++) {
 		each = jv_array_get(jv_copy(result), i);
+		if (out->eos != NULL && *out->eos)
+			each = jv_object_set(each, jv_string("_kp_src"),
+			    jv_string("+"));
 		text = jv_dump_string(each, 0);
 		out_line(jv_string_value(text),
 		    (size_t)jv_string_length_bytes(jv_copy(text)));
@@ -131,7 +149,10 @@ pair_output_write(struct pair_output *out, const char *left, size_t leftlen,
 		fwrite_unlocked(left, 1, leftlen, stdout);
 		fwrite_unlocked(out->middle, 1, out->middlelen, stdout);
 		fwrite_unlocked(right, 1, rightlen, stdout);
-		fwrite_unlocked("}\n", 1, 2, stdout);
+		if (out->eos != NULL && *out->eos)
+			fwrite_unlocked(",\"_kp_src\":\"+\"}\n", 1, 16, stdout);
+		else
+			fwrite_unlocked("}\n", 1, 2, stdout);
 		return 0;
 	}
 	out->len = 0;

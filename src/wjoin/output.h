@@ -18,6 +18,7 @@ struct pair_output {
 	char		*middle;	/* ,"right": */
 	size_t		 middlelen;
 	struct jqexpr	*emit;		/* --emit, or NULL */
+	const int	*eos;		/* if *eos, lines carry "_kp_src":"+" */
 	char		*buf;		/* the object, when --emit needs it */
 	size_t		 len, cap;
 };

@@ -17,6 +17,9 @@ struct window_rec {
 	uint64_t		 seq;		/* arrival order, breaks ties */
 	struct window_bucket	*bucket;	/* its key's records, or NULL */
 	int			 matched;	/* met a partner already */
+	int			 replay;	/* --eos: read again after a restart */
+	void			*pos;		/* --eos: its source partition */
+	uint64_t		 pos_slot;	/* and its place there */
 	size_t			 len;
 	char			 line[];	/* NUL-terminated */
 };

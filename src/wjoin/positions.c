@@ -1,0 +1,247 @@
+#include <err.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jv.h>
+
+#include "jsonscan.h"
+#include "kp.h"
+#include "positions.h"
+
+void
+positions_init(struct positions *pos)
+{
+	memset(pos, 0, sizeof(*pos));
+}
+
+void
+positions_free(struct positions *pos)
+{
+	int s, i;
+
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < pos->side[s].nparts; i++) {
+			free(pos->side[s].parts[i]->topic);
+			free(pos->side[s].parts[i]->off);
+			free(pos->side[s].parts[i]->alive);
+			free(pos->side[s].parts[i]);
+		}
+		free(pos->side[s].parts);
+		free(pos->side[s].group);
+		free(pos->side[s].member);
+		free(pos->buf[s]);
+	}
+	memset(pos, 0, sizeof(*pos));
+}
+
+/* v's JSON text, allocated; v is freed. */
+static char *
+dump(jv v)
+{
+	jv t = jv_dump_string(v, 0);
+	char *s = strdup(jv_string_value(t));
+
+	jv_free(t);
+	if (s == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	return s;
+}
+
+static struct pos_part *
+part_get(struct pos_side *ps, const char *topic, int32_t partition)
+{
+	struct pos_part *pp;
+	int i;
+
+	for (i = 0; i < ps->nparts; i++)
+		if (ps->parts[i]->partition == partition &&
+		    strcmp(ps->parts[i]->topic, topic) == 0)
+			return ps->parts[i];
+	if ((ps->parts = realloc(ps->parts, (size_t)(ps->nparts + 1) *
+	    sizeof(*ps->parts))) == NULL ||
+	    (pp = calloc(1, sizeof(*pp))) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	ps->parts[ps->nparts++] = pp;
+	if ((pp->topic = strdup(topic)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	pp->partition = partition;
+	pp->next = pp->processed = -1;
+	return pp;
+}
+
+int
+positions_take(struct positions *pos, int side, char **line, size_t *len,
+    struct pos_rec *rec, char why[POSITIONS_WHY_MAX])
+{
+	struct pos_side *ps = &pos->side[side];
+	const char *s;
+	size_t slen;
+	ssize_t n;
+	jv v, e[7];
+	int i, alen;
+	char *group, *topic, *member;
+	int64_t offset;
+
+	memset(rec, 0, sizeof(*rec));
+	if (*len + 1 > pos->bufcap[side]) {
+		pos->bufcap[side] = *len + 1;
+		if ((pos->buf[side] = realloc(pos->buf[side],
+		    pos->bufcap[side])) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+	}
+	n = json_member_remove(*line, *len, "_kp_src", pos->buf[side], &s,
+	    &slen);
+	if (!pos->known) {
+		pos->known = 1;
+		pos->on = n >= 0;
+	}
+	if (!pos->on)
+		return 0;
+	if (n < 0) {
+		snprintf(why, POSITIONS_WHY_MAX, "no _kp_src, in a stream of "
+		    "kin --eos records");
+		return -1;
+	}
+	v = jv_parse_sized(s, (int)slen);
+	alen = jv_get_kind(v) == JV_KIND_ARRAY ? jv_array_length(jv_copy(v)) : 0;
+	for (i = 0; i < alen && i < 7; i++) {
+		e[i] = jv_array_get(jv_copy(v), i);
+		jv_free(e[i]);		/* each stays alive inside v */
+	}
+	if ((alen != 6 && alen != 7) ||
+	    jv_get_kind(e[0]) != JV_KIND_STRING ||
+	    jv_get_kind(e[1]) != JV_KIND_STRING ||
+	    jv_get_kind(e[2]) != JV_KIND_NUMBER ||
+	    jv_get_kind(e[3]) != JV_KIND_NUMBER ||
+	    jv_get_kind(e[4]) != JV_KIND_NUMBER ||
+	    jv_get_kind(e[5]) != JV_KIND_STRING ||
+	    jv_number_value(e[2]) < 0 || jv_number_value(e[3]) < 0 ||
+	    (alen == 7 && (jv_get_kind(e[6]) != JV_KIND_NUMBER ||
+	    jv_number_value(e[6]) <= jv_number_value(e[3])))) {
+		jv_free(v);
+		snprintf(why, POSITIONS_WHY_MAX, "_kp_src is not [group, topic, "
+		    "partition, offset, generation, member] as kin --eos -g "
+		    "writes it");
+		return -1;
+	}
+	group = dump(jv_copy(e[0]));
+	if (ps->group == NULL) {
+		if (pos->side[!side].group != NULL &&
+		    strcmp(pos->side[!side].group, group) == 0) {
+			free(group);
+			jv_free(v);
+			snprintf(why, POSITIONS_WHY_MAX, "both inputs read by one "
+			    "consumer group: give each kin --eos its own -g");
+			return -1;
+		}
+		ps->group = group;
+	} else if (strcmp(ps->group, group) != 0) {
+		free(group);
+		jv_free(v);
+		snprintf(why, POSITIONS_WHY_MAX, "records of two consumer groups "
+		    "on one input");
+		return -1;
+	} else
+		free(group);
+	member = dump(jv_copy(e[5]));
+	free(ps->member);
+	ps->member = member;
+	ps->generation = (int32_t)jv_number_value(e[4]);
+	topic = dump(jv_copy(e[1]));
+	rec->part = part_get(ps, topic, (int32_t)jv_number_value(e[2]));
+	free(topic);
+	offset = (int64_t)jv_number_value(e[3]);
+	rec->offset = offset;
+	rec->replay = alen == 7;
+	rec->replay_to = alen == 7 ? (int64_t)jv_number_value(e[6]) : -1;
+	jv_free(v);
+	*line = pos->buf[side];
+	*len = (size_t)n;
+	return 0;
+}
+
+void
+positions_done(struct positions *pos, const struct pos_rec *rec)
+{
+	struct pos_part *pp = rec->part;
+
+	if (pp == NULL)
+		return;
+	if (rec->offset + 1 > pp->next)
+		pp->next = rec->offset + 1;
+	/*
+	 * Not rec->replay_to, though records up to there were joined in an
+	 * earlier run: until they are read again here, their pairs with this
+	 * run's new records are not written, and a crash would lose them.
+	 * Claiming less costs duplicates instead, after a second crash within
+	 * the replay (wjoin(1), CAVEATS).
+	 */
+	if (pp->next > pp->processed)
+		pp->processed = pp->next;
+	pos->changed = 1;
+}
+
+uint64_t
+positions_hold(struct positions *pos, const struct pos_rec *rec)
+{
+	struct pos_part *pp = rec->part;
+
+	if (pp->head > 0 && pp->head >= pp->cap / 2) {
+		/* The front is all gone: move what is left down. */
+		memmove(pp->off, pp->off + pp->head,
+		    (pp->n - pp->head) * sizeof(*pp->off));
+		memmove(pp->alive, pp->alive + pp->head, pp->n - pp->head);
+		pp->base += pp->head;
+		pp->n -= pp->head;
+		pp->head = 0;
+	}
+	if (pp->n == pp->cap) {
+		pp->cap = pp->cap ? pp->cap * 2 : 64;
+		if ((pp->off = realloc(pp->off, pp->cap * sizeof(*pp->off))) ==
+		    NULL || (pp->alive = realloc(pp->alive, pp->cap)) == NULL)
+			err(KP_EXIT_FAIL, NULL);
+	}
+	pp->off[pp->n] = rec->offset;
+	pp->alive[pp->n] = 1;
+	pos->changed = 1;
+	return pp->base + pp->n++;
+}
+
+void
+positions_release(struct positions *pos, struct pos_part *pp, uint64_t slot)
+{
+	pp->alive[slot - pp->base] = 0;
+	while (pp->head < pp->n && !pp->alive[pp->head])
+		pp->head++;
+	if (pp->head == pp->n) {
+		pp->base += pp->n;
+		pp->head = pp->n = 0;
+	}
+	pos->changed = 1;
+}
+
+void
+positions_write(struct positions *pos)
+{
+	const struct pos_part *pp;
+	int s, i, first = 1;
+
+	if (!pos->on || !pos->changed)
+		return;
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < pos->side[s].nparts; i++) {
+			pp = pos->side[s].parts[i];
+			fprintf(stdout, "%s[%s,%s,%" PRId32 ",%" PRId64 ",%"
+			    PRId32 ",%s,%" PRId64 "]", first ? "{\"_kp_src\":[" :
+			    ",", pos->side[s].group, pp->topic, pp->partition,
+			    pp->head < pp->n ? pp->off[pp->head] : pp->next,
+			    pos->side[s].generation, pos->side[s].member,
+			    pp->processed);
+			first = 0;
+		}
+	if (!first)
+		fputs("]}\n", stdout);
+	pos->changed = 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * wjoin in an exactly-once pipeline (kin --eos ... | wjoin | kout --eos):
+ * the source positions of both inputs. Each record comes with its
+ * "_kp_src" [group, topic, partition, offset, generation, member] and,
+ * when kin read it again after a restart, the offset up to which records
+ * were processed before. wjoin takes that
+ * member out of the record, and tells kout where each source partition
+ * stands in position lines of its own:
+ *
+ *	{"_kp_src":[[group, topic, partition, resume, generation, member,
+ *	    processed], ...]}
+ *
+ * where processed is the offset after the last record joined from the
+ * partition in this run and resume the
+ * offset of its oldest record still in the window (if none, the one after
+ * the last joined): kout commits resume, with processed in the
+ * commit's metadata, so a restart reads the window again and kin marks
+ * the records below processed as replayed. Two replayed records were
+ * paired before; they are not paired again. Pair lines carry
+ * "_kp_src":"+": their position follows, and kout commits only after it.
+ */
+#ifndef WJOIN_POSITIONS_H
+#define WJOIN_POSITIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define POSITIONS_WHY_MAX	256
+
+/* One source partition: how far it was read, and its records in the window. */
+struct pos_part {
+	char		*topic;		/* as JSON text */
+	int32_t		 partition;
+	int64_t		 next;		/* the offset after the last record joined */
+	int64_t		 processed;	/* the same, for now */
+	/* Offsets of the records held, in reading order; dead ones left go. */
+	int64_t		*off;
+	unsigned char	*alive;
+	uint64_t	 base;		/* the slot number of off[0] */
+	size_t		 head, n, cap;	/* off[head..n) are held or after one */
+};
+
+struct pos_side {
+	char		*group;		/* as JSON text */
+	char		*member;	/* as JSON text, of the latest record */
+	int32_t		 generation;	/* of the latest record */
+	struct pos_part	**parts;	/* each stays where it is: records point to it */
+	int		 nparts;
+};
+
+struct positions {
+	int		 on;		/* records came with _kp_src */
+	int		 known;		/* on or off, decided by the first record */
+	int		 changed;	/* since the last position line */
+	struct pos_side	 side[2];
+	char		*buf[2];	/* each side's record without its _kp_src */
+	size_t		 bufcap[2];
+};
+
+/* Where a record came from, once taken out of its line. */
+struct pos_rec {
+	struct pos_part	*part;		/* NULL: not an exactly-once record */
+	int64_t		 offset;
+	int64_t		 replay_to;	/* read again: processed before up to here */
+	int		 replay;
+};
+
+void	positions_init(struct positions *);
+void	positions_free(struct positions *);
+/*
+ * Takes "_kp_src" out of the line of side, if the stream carries
+ * positions: *line and *len then point to the record without it, and
+ * *rec says where it came from. Returns 0, or -1 with the reason if the
+ * line's position is missing (in a stream that has them) or unusable.
+ */
+int	positions_take(struct positions *, int side, char **line, size_t *len,
+	    struct pos_rec *, char why[POSITIONS_WHY_MAX]);
+/*
+ * The record has been joined or set aside: its partition's position moves
+ * past it. (Not before: a record read but waiting for the other input is
+ * not processed yet.)
+ */
+void	positions_done(struct positions *, const struct pos_rec *);
+/* A record of that position is now held in the window; returns its slot. */
+uint64_t positions_hold(struct positions *, const struct pos_rec *);
+/* The record held in that slot has left the window. */
+void	positions_release(struct positions *, struct pos_part *, uint64_t slot);
+/*
+ * Writes a position line to stdout if anything moved since the last one.
+ */
+void	positions_write(struct positions *);
+
+#endif
