@@ -154,10 +154,10 @@ eos_join() {
 	ktopic create -p 1 "${T}_out"
 	mockgen -r 0 -n 2 --id -s A | kout -P 0 "$T"
 	# A position line, its pair lines, then lines whose position never came (wjoin died).
-	run --separate-stderr bash -c 'printf "%s\n" \
-	    "{\"pair\":1,\"_kp_src\":\"+\"}" \
-	    "{\"_kp_src\":[[\"$1\",\"$2\",0,0,-1,\"\",1]]}" \
-	    "{\"pair\":2,\"_kp_src\":\"+\"}" | kout --eos "$3"' _ "$G" "$T" "${T}_out"
+	# (The pause lets kout commit the first two on its own: the input went idle.)
+	run --separate-stderr bash -c '{ printf "%s\n" "{\"pair\":1,\"_kp_src\":\"+\"}" \
+	    "{\"_kp_src\":[[\"$1\",\"$2\",0,0,-1,\"\",1]]}"; sleep 2
+	    printf "%s\n" "{\"pair\":2,\"_kp_src\":\"+\"}"; } | kout --eos "$3"' _ "$G" "$T" "${T}_out"
 	assert_failure 1
 	[[ "$stderr" == *"the input ended before the position of its last lines"* ]]
 	run kin -e -X isolation.level=read_committed "${T}_out"
