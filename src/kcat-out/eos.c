@@ -13,6 +13,20 @@
 
 #define TXN_TIMEOUT_MS	60000
 
+/* Aborts the open transaction, saying what becomes of its records. */
+static void
+abort_open(struct eos *e)
+{
+	rd_kafka_error_t *ae;
+
+	if ((ae = rd_kafka_abort_transaction(e->rk, TXN_TIMEOUT_MS)) != NULL) {
+		warnx("abort: %s", rd_kafka_error_string(ae));
+		rd_kafka_error_destroy(ae);
+	} else
+		warnx("transaction aborted: %lu records will be read again "
+		    "from the last committed offsets", e->txn_records);
+}
+
 /* Reports a transaction error and exits: stdin cannot be read again, so
  * the pipeline must restart from the offsets committed last. */
 static void
@@ -28,22 +42,11 @@ eos_fail(struct eos *e, rd_kafka_error_t *error, const char *what)
 		    "(generation %" PRId32 " is over): its records are not "
 		    "produced, the new owner reads them",
 		    e->ngroups > 0 ? e->groups[0].generation : -1);
-	if (rd_kafka_error_txn_requires_abort(error)) {
-		rd_kafka_error_t *ae = rd_kafka_abort_transaction(e->rk,
-		    TXN_TIMEOUT_MS);
-
-		if (ae != NULL) {
-			warnx("abort: %s", rd_kafka_error_string(ae));
-			rd_kafka_error_destroy(ae);
-		} else {
-			warnx("transaction aborted: %lu records will be read "
-			    "again from the last committed offsets",
-			    e->txn_records);
-		}
-	} else if (rd_kafka_error_is_fatal(error)) {
+	if (rd_kafka_error_txn_requires_abort(error))
+		abort_open(e);
+	else if (rd_kafka_error_is_fatal(error))
 		warnx("fenced or fatal: another kout with this transactional id "
 		    "may have taken over");
-	}
 	rd_kafka_error_destroy(error);
 	exit(KP_EXIT_FAIL);
 }
@@ -52,15 +55,8 @@ eos_fail(struct eos *e, rd_kafka_error_t *error, const char *what)
 static void
 eos_abort_exit(struct eos *e, const char *why)
 {
-	rd_kafka_error_t *ae;
-
 	warnx("%s", why);
-	if ((ae = rd_kafka_abort_transaction(e->rk, TXN_TIMEOUT_MS)) != NULL) {
-		warnx("abort: %s", rd_kafka_error_string(ae));
-		rd_kafka_error_destroy(ae);
-	} else
-		warnx("transaction aborted: %lu records will be read again "
-		    "from the last committed offsets", e->txn_records);
+	abort_open(e);
 	exit(KP_EXIT_FAIL);
 }
 
@@ -249,33 +245,32 @@ new_generation(struct eos *e)
 static int
 take_positions(struct eos *e, jv v, const char **why)
 {
-	struct src src;
-	int i, n = jv_array_length(jv_copy(v)), other = 0;
+	struct src *srcs;
+	int i, n = jv_array_length(jv_copy(v)), other = 0, rc = 0;
 	jv x;
 
 	*why = "a window filter's _kp_src is not a list of [group, topic, "
 	    "partition, offset, generation, member, processed]";
-	for (i = 0; i < n; i++) {
+	if ((srcs = calloc((size_t)n, sizeof(*srcs))) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	/* All are checked before any is noted. (Their strings live in v.) */
+	for (i = 0; i < n && rc == 0; i++) {
 		x = jv_array_get(jv_copy(v), i);
-		if (parse_one(x, 1, &src) != 0) {
-			jv_free(x);
-			return -1;
-		}
-		other |= e->in_txn && other_generation(e, &src);
+		rc = parse_one(x, 1, &srcs[i]);
+		other |= rc == 0 && e->in_txn && other_generation(e, &srcs[i]);
 		jv_free(x);
 	}
-	if (other)
-		new_generation(e);
-	if (!e->in_txn)
-		begin(e);
-	for (i = 0; i < n; i++) {
-		x = jv_array_get(jv_copy(v), i);
-		parse_one(x, 1, &src);
-		note(e, &src);
-		jv_free(x);
+	if (rc == 0) {
+		if (other)
+			new_generation(e);
+		if (!e->in_txn)
+			begin(e);
+		for (i = 0; i < n; i++)
+			note(e, &srcs[i]);
+		e->pending = 0;
 	}
-	e->pending = 0;
-	return 0;
+	free(srcs);
+	return rc;
 }
 
 int

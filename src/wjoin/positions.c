@@ -36,17 +36,25 @@ positions_free(struct positions *pos)
 	memset(pos, 0, sizeof(*pos));
 }
 
-/* v's JSON text, allocated; v is freed. */
-static char *
-dump(jv v)
+/* Writes str as a JSON string to stdout. */
+static void
+put_string(const char *str)
 {
-	jv t = jv_dump_string(v, 0);
-	char *s = strdup(jv_string_value(t));
+	jv t = jv_dump_string(jv_string(str), 0);
 
+	fputs(jv_string_value(t), stdout);
 	jv_free(t);
-	if (s == NULL)
+}
+
+/* *dst = a copy of str, unless it is that already. */
+static void
+set_string(char **dst, const char *str)
+{
+	if (*dst != NULL && strcmp(*dst, str) == 0)
+		return;
+	free(*dst);
+	if ((*dst = strdup(str)) == NULL)
 		err(KP_EXIT_FAIL, NULL);
-	return s;
 }
 
 static struct pos_part *
@@ -67,7 +75,7 @@ part_get(struct pos_side *ps, const char *topic, int32_t partition)
 	if ((pp->topic = strdup(topic)) == NULL)
 		err(KP_EXIT_FAIL, NULL);
 	pp->partition = partition;
-	pp->next = pp->processed = -1;
+	pp->next = -1;
 	return pp;
 }
 
@@ -81,8 +89,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	ssize_t n;
 	jv v, e[7];
 	int i, alen;
-	char *group, *topic, *member;
-	int64_t offset;
+	const char *group;
 
 	memset(rec, 0, sizeof(*rec));
 	if (*len + 1 > pos->bufcap[side]) {
@@ -126,36 +133,28 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		    "writes it");
 		return -1;
 	}
-	group = dump(jv_copy(e[0]));
-	if (ps->group == NULL) {
-		if (pos->side[!side].group != NULL &&
-		    strcmp(pos->side[!side].group, group) == 0) {
-			free(group);
-			jv_free(v);
-			snprintf(why, POSITIONS_WHY_MAX, "both inputs read by one "
-			    "consumer group: give each kin --eos its own -g");
-			return -1;
-		}
-		ps->group = group;
-	} else if (strcmp(ps->group, group) != 0) {
-		free(group);
+	group = jv_string_value(e[0]);
+	if (ps->group == NULL && pos->side[!side].group != NULL &&
+	    strcmp(pos->side[!side].group, group) == 0) {
+		jv_free(v);
+		snprintf(why, POSITIONS_WHY_MAX, "both inputs read by one "
+		    "consumer group: give each kin --eos its own -g");
+		return -1;
+	}
+	if (ps->group != NULL && strcmp(ps->group, group) != 0) {
 		jv_free(v);
 		snprintf(why, POSITIONS_WHY_MAX, "records of two consumer groups "
 		    "on one input");
 		return -1;
-	} else
-		free(group);
-	member = dump(jv_copy(e[5]));
-	free(ps->member);
-	ps->member = member;
+	}
+	set_string(&ps->group, group);
+	set_string(&ps->member, jv_string_value(e[5]));
 	ps->generation = (int32_t)jv_number_value(e[4]);
-	topic = dump(jv_copy(e[1]));
-	rec->part = part_get(ps, topic, (int32_t)jv_number_value(e[2]));
-	free(topic);
-	offset = (int64_t)jv_number_value(e[3]);
-	rec->offset = offset;
+	rec->part = part_get(ps, jv_string_value(e[1]),
+	    (int32_t)jv_number_value(e[2]));
+	rec->offset = (int64_t)jv_number_value(e[3]);
+	/* A seventh element: read again, joined by an earlier run. */
 	rec->replay = alen == 7;
-	rec->replay_to = alen == 7 ? (int64_t)jv_number_value(e[6]) : -1;
 	jv_free(v);
 	*line = pos->buf[side];
 	*len = (size_t)n;
@@ -169,17 +168,15 @@ positions_done(struct positions *pos, const struct pos_rec *rec)
 
 	if (pp == NULL)
 		return;
+	/*
+	 * Only what this run joined, though kin says how far an earlier run
+	 * went: until those records are read again here, their pairs with
+	 * this run's new records are not written, and a crash would lose
+	 * them. Claiming less costs duplicates instead, after a second crash
+	 * within the replay (wjoin(1), CAVEATS).
+	 */
 	if (rec->offset + 1 > pp->next)
 		pp->next = rec->offset + 1;
-	/*
-	 * Not rec->replay_to, though records up to there were joined in an
-	 * earlier run: until they are read again here, their pairs with this
-	 * run's new records are not written, and a crash would lose them.
-	 * Claiming less costs duplicates instead, after a second crash within
-	 * the replay (wjoin(1), CAVEATS).
-	 */
-	if (pp->next > pp->processed)
-		pp->processed = pp->next;
 	pos->changed = 1;
 }
 
@@ -233,12 +230,15 @@ positions_write(struct positions *pos)
 	for (s = 0; s < 2; s++)
 		for (i = 0; i < pos->side[s].nparts; i++) {
 			pp = pos->side[s].parts[i];
-			fprintf(stdout, "%s[%s,%s,%" PRId32 ",%" PRId64 ",%"
-			    PRId32 ",%s,%" PRId64 "]", first ? "{\"_kp_src\":[" :
-			    ",", pos->side[s].group, pp->topic, pp->partition,
-			    pp->head < pp->n ? pp->off[pp->head] : pp->next,
-			    pos->side[s].generation, pos->side[s].member,
-			    pp->processed);
+			fputs(first ? "{\"_kp_src\":[[" : ",[", stdout);
+			put_string(pos->side[s].group);
+			putc_unlocked(',', stdout);
+			put_string(pp->topic);
+			fprintf(stdout, ",%" PRId32 ",%" PRId64 ",%" PRId32 ",",
+			    pp->partition, pp->head < pp->n ? pp->off[pp->head] :
+			    pp->next, pos->side[s].generation);
+			put_string(pos->side[s].member);
+			fprintf(stdout, ",%" PRId64 "]", pp->next);
 			first = 0;
 		}
 	if (!first)

@@ -29,10 +29,9 @@
 
 /* One source partition: how far it was read, and its records in the window. */
 struct pos_part {
-	char		*topic;		/* as JSON text */
+	char		*topic;
 	int32_t		 partition;
-	int64_t		 next;		/* the offset after the last record joined */
-	int64_t		 processed;	/* the same, for now */
+	int64_t		 next;		/* after the last record joined: processed */
 	/* Offsets of the records held, in reading order; dead ones left go. */
 	int64_t		*off;
 	unsigned char	*alive;
@@ -41,8 +40,8 @@ struct pos_part {
 };
 
 struct pos_side {
-	char		*group;		/* as JSON text */
-	char		*member;	/* as JSON text, of the latest record */
+	char		*group;
+	char		*member;	/* of the latest record */
 	int32_t		 generation;	/* of the latest record */
 	struct pos_part	**parts;	/* each stays where it is: records point to it */
 	int		 nparts;
@@ -61,8 +60,7 @@ struct positions {
 struct pos_rec {
 	struct pos_part	*part;		/* NULL: not an exactly-once record */
 	int64_t		 offset;
-	int64_t		 replay_to;	/* read again: processed before up to here */
-	int		 replay;
+	int		 replay;	/* read again: joined by an earlier run */
 };
 
 void	positions_init(struct positions *);
