@@ -92,6 +92,8 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	const char *group;
 
 	memset(rec, 0, sizeof(*rec));
+	if (pos->known && !pos->on)
+		return 0;	/* a plain stream: nothing to look for */
 	if (*len + 1 > pos->bufcap[side]) {
 		pos->bufcap[side] = *len + 1;
 		if ((pos->buf[side] = realloc(pos->buf[side],
