@@ -317,6 +317,24 @@ for line in sys.stdin:
 	exec {rfd}>&-
 }
 
+@test "live, both inputs streaming: each pair goes out while they still flow" {
+	# A record every 5 ms, alternating sides, for 3 s. Each pair used to
+	# wait in wjoin's output buffer for as long as neither input paused
+	# (p50 1.3 s here); it must go out within a few intervals.
+	run python3 "$BATS_TEST_DIRNAME/helpers/live-join.py" 3 5 --ts-unit ms -w 1500ms
+	echo "$output"
+	assert_success
+	read -r _ n _ p50 _ p99 _ max _ during <<< "$output"
+	[ "$n" -ge 590 ]
+	[ "$p99" -lt 200 ]
+	[ "$during" -ge $(( n * 9 / 10 )) ]
+	# The same from kin --eos records: a position line may now come while
+	# a record waits for the other side; each must be one kout can commit.
+	run env LIVE_JOIN_EOS=1 python3 "$BATS_TEST_DIRNAME/helpers/live-join.py" 2 5 --ts-unit ms -w 1500ms
+	echo "$output"
+	assert_success
+}
+
 @test "a closed stdout is a quiet stop" {
 	mockgen -r 0 -n 200000 -s C,D --id --seed 1 --start 2026-11-24T00:00:00Z --step 1s > "$W/cd"
 	split_cd "$W/cd"

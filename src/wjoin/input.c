@@ -216,12 +216,34 @@ inputs_next(struct inputs *ins, int *failed)
 			wait = dry->last_data_ms + STREAMING_MS - mono_ms();
 		pfd.fd = dry->r.fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, wait > 0 ? (int)wait : 0) == 1) {
+		if (poll(&pfd, 1, 0) == 1) {
 			if (inputs_fill(ins, dry->side) != 0)
 				*failed = 1;
 			return INPUTS_READ;
 		}
+		if (wait > 0) {
+			ins->waiting = dry;
+			ins->wait_until = mono_ms() + wait;
+			return INPUTS_WAIT;
+		}
 		dry->quiet = 1;
 	}
 	return wet->side;
+}
+
+void
+inputs_wait(struct inputs *ins, int *failed)
+{
+	struct input *dry = ins->waiting;
+	struct pollfd pfd;
+	int64_t wait = ins->wait_until - mono_ms();
+
+	ins->waiting = NULL;
+	pfd.fd = dry->r.fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, wait > 0 ? (int)wait : 0) == 1) {
+		if (inputs_fill(ins, dry->side) != 0)
+			*failed = 1;
+	} else
+		dry->quiet = 1;
 }

@@ -40,11 +40,14 @@ struct inputs {
 	struct join	*join;		/* told of ends and of activity */
 	struct rejects	*rj;		/* takes the bad lines */
 	struct positions *pos;		/* source positions of --eos records */
+	struct input	*waiting;	/* INPUTS_WAIT: the side to wait for */
+	int64_t		 wait_until;	/* INPUTS_WAIT: until when (mono_ms) */
 };
 
 /* inputs_next's answers besides a side. */
 #define INPUTS_NONE	(-1)		/* no record waits on either side */
 #define INPUTS_READ	2		/* more was read; ask again */
+#define INPUTS_WAIT	3		/* flush, then call inputs_wait */
 
 /* Opens FILE for reading without waiting for a FIFO's writer; exits 1. */
 int	input_open(const char *path);
@@ -56,9 +59,13 @@ void	inputs_free(struct inputs *);
  * The side whose record goes next (SIDE_LEFT or SIDE_RIGHT): of two the
  * earlier. With one waiting, the other side is asked once whether it has
  * input and, if it is behind in event time and was delivering a moment
- * ago, given that moment again. Sets *failed if a read failed.
+ * ago, given that moment again: INPUTS_WAIT, so that the caller flushes
+ * what it has joined before inputs_wait blocks. Sets *failed if a read
+ * failed.
  */
 int	inputs_next(struct inputs *, int *failed);
+/* After INPUTS_WAIT: waits out that moment for the side behind. */
+void	inputs_wait(struct inputs *, int *failed);
 /* Polls the sides that have not ended; returns 1 if any is readable. */
 int	inputs_poll(struct inputs *, int timeout_ms, int ready[2]);
 /* One read from a side. Returns -1 (after a warning) if it failed. */

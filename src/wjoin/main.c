@@ -374,6 +374,13 @@ main(int argc, char *argv[])
 			join_next(&run, side);
 			if (++taken % TICK_EVERY == 0)
 				tick(&run);
+		} else if (side == INPUTS_WAIT) {
+			/* The pairs so far go out before the wait. */
+			positions_write(&run.pos);
+			if (out_flush() != 0)
+				failed = !kp_stop_signal && !ferror(stdout);
+			else
+				inputs_wait(&run.inputs, &failed);
 		} else if (side == INPUTS_NONE) {
 			if (run.inputs.in[SIDE_LEFT].done &&
 			    run.inputs.in[SIDE_RIGHT].done)

@@ -232,6 +232,12 @@ positions_write(struct positions *pos)
 	for (s = 0; s < 2; s++)
 		for (i = 0; i < pos->side[s].nparts; i++) {
 			pp = pos->side[s].parts[i];
+			/*
+			 * Its first record is read but waits for the other
+			 * side: the committed offset stands, nothing to say.
+			 */
+			if (pp->next < 0)
+				continue;
 			fputs(first ? "{\"_kp_src\":[[" : ",[", stdout);
 			put_string(pos->side[s].group);
 			putc_unlocked(',', stdout);
