@@ -5,6 +5,8 @@
 #   make test         sanitizer build, C unit tests, then the bats suite on the
 #                     embedded broker and on a real Apache Kafka
 #   make install      PREFIX=/usr/local DESTDIR= (programs and man pages)
+#   make librdkafka   librdkafka 2.12.0 from source (tests/librdkafka.sh), linked
+#                     in from then on instead of the system's
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -13,8 +15,24 @@ MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
-# libjq 1.6 ships no pkg-config file; it needs oniguruma.
-LIBS	 = $(shell pkg-config --libs rdkafka 2>/dev/null || echo -lrdkafka) -ljq -lonig -lm -lpthread
+# librdkafka: the 2.12.0 that tests/librdkafka.sh builds into
+# build/deps/librdkafka (static), or else the system's (Debian 12: 2.0.2,
+# whose consumers stall a second at a time when a pipe is slower than the
+# broker; see kin(1)). libjq 1.6 ships no pkg-config file; it needs oniguruma.
+RDKAFKA_DIR ?= build/deps/librdkafka
+RDKAFKA_STAMP = $(wildcard $(RDKAFKA_DIR)/.kpipes-*)
+ifneq ($(RDKAFKA_STAMP),)
+RDKAFKA_CFLAGS = -isystem $(RDKAFKA_DIR)/include
+RDKAFKA_LIBS = $(RDKAFKA_DIR)/lib/librdkafka.a \
+	$(shell PKG_CONFIG_PATH=$(RDKAFKA_DIR)/lib/pkgconfig pkg-config --static --libs-only-l rdkafka | sed 's/-lrdkafka//')
+endif
+SYS_RDKAFKA_LIBS = $(shell pkg-config --libs rdkafka 2>/dev/null || echo -lrdkafka)
+RDKAFKA_LIBS ?= $(SYS_RDKAFKA_LIBS)
+LIBS	 = $(RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
+# kbroker stays on the system's librdkafka: its mock cluster is the one
+# kbroker(1) describes (2.0.2's; 2.12's differs, e.g. in auto-creation).
+libs_kbroker = $(SYS_RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
+libs_of	 = $(if $(libs_$(1)),$(libs_$(1)),$(LIBS))
 
 ifeq ($(SAN),1)
 BUILD	 = build/san
@@ -25,6 +43,9 @@ else
 BUILD	 = build/opt
 BIN	 = bin
 endif
+
+# (and compiled with that librdkafka's header)
+$(BUILD)/kbroker/%.o: RDKAFKA_CFLAGS =
 
 # Each program: its directory under src/ and its name.
 PROGS	 = kin kout ktopic kbroker mockgen strategy wjoin
@@ -44,12 +65,12 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 MANS	 = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all san test test-embedded test-real unit lint install uninstall clean demo bench
+.PHONY: all san test test-embedded test-real unit lint install uninstall clean demo bench librdkafka
 all: $(addprefix $(BIN)/,$(BUILT))
 
-$(BUILD)/%.o: src/%.c $(wildcard src/lib/*.h)
+$(BUILD)/%.o: src/%.c $(wildcard src/lib/*.h) $(RDKAFKA_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -Isrc/lib -MMD -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
 
 $(LIBKP): $(LIB_OBJ)
 	rm -f $@
@@ -58,7 +79,7 @@ $(LIBKP): $(LIB_OBJ)
 define prog_rule
 $(BIN)/$(1): $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(call dir_of,$(1))/*.c)) $(LIBKP)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(call libs_of,$(1))
 endef
 $(foreach p,$(BUILT),$(eval $(call prog_rule,$(p))))
 
@@ -77,7 +98,7 @@ $(foreach d,$(TOOL_DIRS),$(eval $(call tool_lib_rule,$(d))))
 
 $(BUILD)/unit/%: tests/unit/%.c $(TOOL_LIBS) $(LIBKP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
+	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
 	    $(TOOL_LIBS) $(LIBKP) $(LIBS)
 
 san:
@@ -125,7 +146,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 
+# librdkafka 2.12.0 from source, into build/deps (kept by make clean).
+librdkafka:
+	tests/librdkafka.sh
+
 clean:
-	rm -rf build $(addprefix bin/,$(PROGS))
+	rm -rf build/opt build/san $(addprefix bin/,$(PROGS))
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -23,6 +23,7 @@ packages=(
 	build-essential pkg-config          # the compiler and make
 	librdkafka-dev libjq-dev libonig-dev # Kafka client, jq library (and its regex engine)
 	uthash-dev                          # wjoin's hash tables (header only)
+	curl libssl-dev libsasl2-dev libzstd-dev zlib1g-dev # librdkafka 2.12 from source (tests/librdkafka.sh)
 	jq procps                           # the kpipes launcher and demo: jq, pgrep, pkill
 )
 if [ "$build_only" = 0 ]; then
@@ -49,13 +50,19 @@ if [ "$check_only" = 1 ]; then
 	exit 1
 fi
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "install-deps: everything is installed"
-	exit 0
+	echo "install-deps: every package is installed"
+else
+	echo "install-deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "install-deps: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# librdkafka 2.12.0, built once into build/deps (the Makefile links it when
+# it is there). Without it kpipes still builds, on Debian's 2.0.2.
+if ! "$(dirname "$0")/librdkafka.sh"; then
+	echo "install-deps: librdkafka 2.12.0 could not be built: kpipes links" \
+	    "the system's librdkafka instead (slower pipes, kin(1) CAVEATS)" >&2
+fi
 echo "install-deps: done"

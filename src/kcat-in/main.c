@@ -27,6 +27,12 @@
 /* Under load stdout is flushed, and offsets stored, at least this often. */
 #define FLUSH_INTERVAL_MS	100
 #define MAX_PARTITIONS		4096
+/* librdkafka 2.4 made the fetch queue's back-off a setting (kin(1)). */
+#define KIN_FETCH_BACKOFF_VERSION	0x02040000
+#define KIN_FETCH_BACKOFF_MS		"10"
+#define KIN_QUEUED_MIN			"20000"
+#define KIN_METADATA_REFRESH_MS		"1000"
+
 
 enum offset_kind { OFS_DEFAULT, OFS_BEGINNING, OFS_END, OFS_STORED, OFS_ABS,
     OFS_TAIL, OFS_TIME };
@@ -804,6 +810,22 @@ main(int argc, char *argv[])
 
 	kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ? "true" :
 	    "false");
+	if (rd_kafka_version() >= KIN_FETCH_BACKOFF_VERSION) {
+		/*
+		 * A full pre-fetch queue (a pipe slower than the broker) holds
+		 * the fetcher back 10 ms, not librdkafka's second; the queue
+		 * then needs no second of input in it, and is kept small.
+		 */
+		kconf_default(&kc, "fetch.queue.backoff.ms", KIN_FETCH_BACKOFF_MS);
+		kconf_default(&kc, "queued.min.messages", KIN_QUEUED_MIN);
+		/*
+		 * Its consumers no longer create a topic they ask for; a
+		 * topic made after kin subscribed (by the kout that feeds
+		 * it) is then found at the next refresh: 1 s, not 5 min.
+		 */
+		kconf_default(&kc, "topic.metadata.refresh.interval.ms",
+		    KIN_METADATA_REFRESH_MS);
+	}
 	if (ki.eos) {
 		/*
 		 * kout --eos commits the offsets in its transactions; read only
