@@ -13,6 +13,10 @@ run_unit() {
 	refute_output --partial "not ok"
 }
 
+@test "unit: eosruns_test" {
+	run_unit eosruns_test
+}
+
 @test "unit: jsonwalk_test" {
 	run_unit jsonwalk_test
 }

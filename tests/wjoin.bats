@@ -433,7 +433,8 @@ for line in sys.stdin:
 }
 
 @test "records from kin --eos: _kp_src taken out, pairs marked, positions written, two replayed records not paired again" {
-	# Left C[0] offsets 10-12, right D[0] offsets 5-6; C 10 and D 5 were processed before (up to 11 and 6).
+	# Left C[0] offsets 10-12, right D[0] offsets 5-6; C 10 and D 5 were processed before (up to 11 and 6),
+	# as an older kin says it: a number, one earlier run.
 	printf '%s\n' '{"id":1,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",11]}' \
 	    '{"id":2,"ts":2000,"_kp_src":["gl","C",0,11,3,"m1"]}' \
 	    '{"id":3,"ts":90000,"_kp_src":["gl","C",0,12,3,"m1"]}' > "$W/l"
@@ -445,18 +446,47 @@ for line in sys.stdin:
 	assert_equal "$(grep -c '"_kp_src":"+"}$' <<<"$output")" 3
 	refute_output --partial '"left":{"id":1,"ts":1000},"right":{"id":11'
 	refute_output --partial '"ts":1000,"_kp_src"'
-	assert_line --index 3 '{"_kp_src":[["gl","C",0,10,3,"m1",13],["gr","D",0,5,7,"m2",7]]}'
+	assert_line --index 3 --regexp '^\{"_kp_src":\[\["gl","C",0,10,3,"m1",13,\[\["p",11\],\["([0-9a-f]{16})",13\]\]\],\["gr","D",0,5,7,"m2",7,\[\["p",6\],\["\1",7\]\]\]\]\}$'
 	[[ "$stderr" == *'"pairs":3,"pairs_replayed":1,'* ]]
+	# Each run has its own id.
+	run1=$(sed -n 4p <<<"$output" | jq -r '._kp_src[0][7][1][0]')
+	run --separate-stderr wjoin -w 5s "$W/r" < "$W/l"
+	[ "$(sed -n 4p <<<"$output" | jq -r '._kp_src[0][7][1][0]')" != "$run1" ]
 	# Only an inner join, each input its own group, and a half-written line is not joined.
 	run wjoin -w 5s --type left "$W/r" < "$W/l"
 	assert_failure 2
 	run --separate-stderr wjoin -w 5s "$W/l" < "$W/l"
 	assert_failure 1
 	[[ "$stderr" == *"both inputs read by one consumer group"* ]]
+	# A seventh element that is not the runs beyond the record's offset.
+	printf '%s\n' '{"id":9,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",[["a",10]]]}' > "$W/bad"
+	run --separate-stderr wjoin -w 5s "$W/r" < "$W/bad"
+	assert_failure 1
+	[[ "$stderr" == *"not the runs that joined the record"* ]]
 	printf '%s' '{"id":4,"ts":3000,"_kp_src":["gl","C",0,13' >> "$W/l"
 	run --separate-stderr wjoin -w 5s "$W/r" < "$W/l"
 	assert_failure 1
 	[[ "$stderr" == *"last line has no newline: not joined"* ]]
+}
+
+@test "records from kin --eos read again by several runs: pairs skipped only when one run joined both" {
+	# Run a joined C 20 and D 40; run b joined C 20 and 21; D 41 is new.
+	printf '%s\n' '{"id":20,"ts":1000,"_kp_src":["gl","C",0,20,3,"m1",[["a",21],["b",22]]]}' \
+	    '{"id":21,"ts":2000,"_kp_src":["gl","C",0,21,3,"m1",[["b",22]]]}' > "$W/l"
+	printf '%s\n' '{"id":40,"ts":1500,"_kp_src":["gr","D",0,40,7,"m2",[["a",41]]]}' \
+	    '{"id":41,"ts":2500,"_kp_src":["gr","D",0,41,7,"m2"]}' > "$W/r"
+	run --separate-stderr wjoin -w 5s --stats 1000 "$W/r" < "$W/l"
+	assert_success
+	# 20-40 were paired by run a; 21-40 by none (a run that stopped between them), so it is written.
+	assert_equal "$(grep '"left"' <<<"$output" | jq -r '"\(.left.id)-\(.right.id)"' | sort | tr '\n' ' ')" "20-41 21-40 21-41 "
+	[[ "$stderr" == *'"pairs":3,"pairs_replayed":1,'* ]]
+	# The earlier runs that still reach beyond the resume offset go on, then this run's
+	# (each partition's latest position line entry).
+	last() { grep '^{"_kp_src":\[\[' <<<"$output" | jq -c "._kp_src[] | select(.[1] == \"$1\")" | tail -n 1; }
+	assert_equal "$(last C | jq -c '.[3:7]')" '[20,3,"m1",22]'
+	assert_equal "$(last C | jq -c '[.[7][] | .[1]]')" '[21,22,22]'
+	assert_equal "$(last D | jq -c '[.[7][] | .[1]]')" '[41,42]'
+	assert_equal "$(last C | jq -r '.[7][0:2] | map(.[0]) | join(",")')" 'a,b'
 }
 
 @test "usage errors exit 2" {

@@ -17,6 +17,7 @@
 #include <jv.h>
 
 #include "envelope.h"
+#include "eosruns.h"
 #include "jsonscan.h"
 #include "kconf.h"
 #include "kp.h"
@@ -58,7 +59,9 @@ struct part {
 	int32_t	 partition;
 	int	 eof;
 	int64_t	 next;		/* --eos: the offset after the last line written */
-	int64_t	 replay_to;	/* --eos: offsets below were processed before */
+	/* --eos: runs of a window filter that joined records beyond the commit */
+	struct eos_run runs[EOS_RUNS_MAX];
+	int	 nruns;
 };
 
 struct kin {
@@ -378,26 +381,28 @@ eos_generation(struct kin *ki)
 }
 
 /*
- * What kout --eos committed for a partition: the offset to read from, and
- * in the metadata, when a filter in between keeps a window of records
- * (wjoin), how far it had processed. Returns that, or the offset itself.
+ * How far kout --eos has committed what this member wrote from a
+ * partition: the offset to read from, or when a filter in between keeps a
+ * window of records (wjoin), how far a run of it processed (eosruns.h),
+ * leaving out the runs as they stood when the partition was assigned.
  */
 static int64_t
-eos_processed(const rd_kafka_topic_partition_t *tp)
+eos_processed(const rd_kafka_topic_partition_t *tp, const struct part *pt)
 {
-	char buf[64], *end;
-	long long v;
-	size_t n = strlen(KP_EOS_PROCESSED);
+	struct eos_run runs[EOS_RUNS_MAX];
+	int64_t done = tp->offset;
+	int i, k, n = eos_runs_parse(tp->metadata, tp->metadata_size,
+	    tp->offset, runs);
 
-	if (tp->metadata == NULL || tp->metadata_size <= n ||
-	    tp->metadata_size >= sizeof(buf))
-		return tp->offset;
-	memcpy(buf, tp->metadata, tp->metadata_size);
-	buf[tp->metadata_size] = '\0';
-	if (strncmp(buf, KP_EOS_PROCESSED, n) != 0)
-		return tp->offset;
-	v = strtoll(buf + n, &end, 10);
-	return *end == '\0' && v > tp->offset ? (int64_t)v : tp->offset;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < pt->nruns; k++)
+			if (strcmp(pt->runs[k].id, runs[i].id) == 0 &&
+			    pt->runs[k].processed >= runs[i].processed)
+				break;
+		if (k == pt->nruns && runs[i].processed > done)
+			done = runs[i].processed;
+	}
+	return done;
 }
 
 /*
@@ -434,7 +439,7 @@ eos_drain(struct kin *ki)
 			    want->elems[i].partition);
 
 			if (e != RD_KAFKA_RESP_ERR_NO_ERROR ||
-			    eos_processed(&want->elems[i]) < pt->next)
+			    eos_processed(&want->elems[i], pt) < pt->next)
 				behind++;
 		}
 		if (behind == 0 || mono_ms() >= deadline)
@@ -450,8 +455,9 @@ eos_drain(struct kin *ki)
 
 /*
  * --eos, partitions assigned: the records between the committed offset
- * and the processed one are a window being replayed; they are marked so
- * that wjoin does not pair two of them again.
+ * and a run's processed one are a window being read again; each is
+ * marked with the runs that joined it, so that wjoin does not pair two
+ * records of one run again.
  */
 static void
 eos_replay_marks(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
@@ -468,11 +474,12 @@ eos_replay_marks(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 	for (i = 0; i < c->cnt; i++) {
 		struct part *pt = parts_find(ki, c->elems[i].topic,
 		    c->elems[i].partition);
-		int64_t done = eos_processed(&c->elems[i]);
 
-		if (pt != NULL && c->elems[i].offset >= 0 &&
-		    done > c->elems[i].offset)
-			pt->replay_to = done;
+		if (pt != NULL)
+			pt->nruns = c->elems[i].offset < 0 ? 0 :
+			    eos_runs_parse(c->elems[i].metadata,
+			    c->elems[i].metadata_size, c->elems[i].offset,
+			    pt->runs);
 	}
 	rd_kafka_topic_partition_list_destroy(c);
 }
@@ -581,7 +588,7 @@ eos_write_raw(const char *s, size_t n)
  * "_kp_text" (text) or "_kp_tombstone" (no value).
  */
 static int
-eos_write(struct kin *ki, const rd_kafka_message_t *m, int64_t replay_to)
+eos_write(struct kin *ki, const rd_kafka_message_t *m, const struct part *pt)
 {
 	const char *v = m->payload, *close;
 	jv topic = jv_dump_string(jv_string(rd_kafka_topic_name(m->rkt)), 0);
@@ -622,9 +629,20 @@ eos_write(struct kin *ki, const rd_kafka_message_t *m, int64_t replay_to)
 	fprintf(stdout, "\"_kp_src\":[%s,%s,%" PRId32 ",%" PRId64 "%s",
 	    ki->group_json, jv_string_value(topic), m->partition, m->offset,
 	    ki->gen_json != NULL ? ki->gen_json : "");
-	/* Read again: processed before, up to this offset. */
-	if (replay_to > m->offset)
-		fprintf(stdout, ",%" PRId64, replay_to);
+	/* Read again: the runs that joined it, with how far each went. */
+	if (pt != NULL) {
+		int i, first = 1;
+
+		for (i = 0; i < pt->nruns; i++) {
+			if (pt->runs[i].processed <= m->offset)
+				continue;
+			fprintf(stdout, "%s[\"%s\",%" PRId64 "]", first ? ",[" :
+			    ",", pt->runs[i].id, pt->runs[i].processed);
+			first = 0;
+		}
+		if (!first)
+			putc_unlocked(']', stdout);
+	}
 	fputs("]}\n", stdout);
 	jv_free(topic);
 	return ferror(stdout) ? -1 : 0;
@@ -642,7 +660,7 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	if (ki->stdout_gone)
 		return;
 	if (ki->eos) {
-		rc = eos_write(ki, m, pt != NULL ? pt->replay_to : 0);
+		rc = eos_write(ki, m, pt);
 		if (pt != NULL)
 			pt->next = m->offset + 1;
 	} else if (ki->envelope) {

@@ -7,6 +7,7 @@
 #include <jv.h>
 
 #include "eos.h"
+#include "eosruns.h"
 #include "jsonscan.h"
 #include "kp.h"
 #include "timeparse.h"
@@ -82,26 +83,55 @@ struct src {
 	int64_t	 offset;	/* where the partition resumes after this */
 	int32_t	 generation;	/* -1: none given, the commit is not fenced */
 	int64_t	 processed;	/* a window filter's: how far it went, or -1 */
+	struct eos_run runs[EOS_RUNS_MAX]; /* a window filter's runs (eosruns.h) */
+	int	 nruns;
 };
+
+/*
+ * A window filter's runs, [["id",processed],...]: those beyond resume
+ * (at most EOS_RUNS_MAX) into src. Returns -1 if it is not such a list.
+ */
+static int
+parse_runs(jv list, struct src *src)
+{
+	struct eos_run r;
+	int i, n;
+	jv x;
+
+	if (jv_get_kind(list) != JV_KIND_ARRAY)
+		return -1;
+	n = jv_array_length(jv_copy(list));
+	src->nruns = 0;
+	for (i = 0; i < n; i++) {
+		x = jv_array_get(jv_copy(list), i);
+		jv_free(x);		/* it stays alive inside list */
+		if (eos_run_from_jv(x, &r) != 0)
+			return -1;
+		if (r.processed > src->offset && src->nruns < EOS_RUNS_MAX)
+			src->runs[src->nruns++] = r;
+	}
+	return 0;
+}
 
 /*
  * Reads kin's ["group","topic",partition,offset,generation,"member"] (the
  * first four alone: no generation, commits not fenced; a seventh, the
- * offset up to which records were processed before, marks a record read
- * again), or with window set a window
- * filter's ["group","topic",partition,resume,generation,"member",processed].
- * The strings stay alive in v.
+ * runs of a window filter that joined the record before, marks a record
+ * read again), or with window set a window filter's
+ * ["group","topic",partition,resume,generation,"member",processed,runs]
+ * (runs: [["id",processed],...], eosruns.h; without it, an older wjoin's,
+ * processed alone is committed). The strings stay alive in v.
  */
 static int
 parse_one(jv v, int window, struct src *src)
 {
-	jv e[7];
+	jv e[8];
 	int i, len;
 
 	if (jv_get_kind(v) != JV_KIND_ARRAY)
 		return -1;
 	len = jv_array_length(jv_copy(v));
-	if (window ? len != 7 : len != 4 && len != 6 && len != 7)
+	if (window ? len != 7 && len != 8 : len != 4 && len != 6 && len != 7)
 		return -1;
 	for (i = 0; i < len; i++) {
 		e[i] = jv_array_get(jv_copy(v), i);
@@ -115,7 +145,8 @@ parse_one(jv v, int window, struct src *src)
 	    (len >= 6 && (jv_get_kind(e[4]) != JV_KIND_NUMBER ||
 	    jv_get_kind(e[5]) != JV_KIND_STRING)))
 		return -1;
-	if (len == 7 && jv_get_kind(e[6]) != JV_KIND_NUMBER)
+	if (len >= 7 && jv_get_kind(e[6]) != JV_KIND_NUMBER &&
+	    (window || jv_get_kind(e[6]) != JV_KIND_ARRAY))
 		return -1;
 	src->group = jv_string_value(e[0]);
 	src->topic = jv_string_value(e[1]);
@@ -124,8 +155,10 @@ parse_one(jv v, int window, struct src *src)
 	src->generation = len >= 6 ? (int32_t)jv_number_value(e[4]) : -1;
 	src->member = len >= 6 ? jv_string_value(e[5]) : "";
 	src->processed = window ? (int64_t)jv_number_value(e[6]) : -1;
+	src->nruns = 0;
 	if (src->partition < 0 || src->offset < 0 ||
-	    (window && src->processed < src->offset))
+	    (window && src->processed < src->offset) ||
+	    (len == 8 && parse_runs(e[7], src) != 0))
 		return -1;
 	if (!window)
 		src->offset++;		/* the record's own: resume after it */
@@ -189,7 +222,8 @@ note(struct eos *e, const struct src *src)
 {
 	struct eos_group *g = group_find(e, src->group);
 	rd_kafka_topic_partition_t *tp;
-	char meta[64];
+	char meta[EOS_RUNS_MAX * (EOS_RUN_ID_MAX + 22) + 32];
+	int n = 0;
 
 	if (g == NULL) {
 		if ((e->groups = realloc(e->groups, (size_t)(e->ngroups + 1) *
@@ -218,12 +252,15 @@ note(struct eos *e, const struct src *src)
 	free(tp->metadata);
 	tp->metadata = NULL;
 	tp->metadata_size = 0;
-	if (src->processed > src->offset) {
-		snprintf(meta, sizeof(meta), "%s%" PRId64, KP_EOS_PROCESSED,
-		    src->processed);
+	if (src->nruns > 0)
+		n = eos_runs_format(src->runs, src->nruns, meta, sizeof(meta));
+	else if (src->processed > src->offset)
+		n = snprintf(meta, sizeof(meta), "%s%" PRId64,
+		    EOS_PROCESSED_PREFIX, src->processed);
+	if (n > 0) {
 		if ((tp->metadata = strdup(meta)) == NULL)
 			err(KP_EXIT_FAIL, NULL);
-		tp->metadata_size = strlen(meta);
+		tp->metadata_size = (size_t)n;
 	}
 }
 

@@ -14,14 +14,6 @@ enum {
 	KP_EXIT_USAGE = 2	/* usage or configuration error */
 };
 
-/*
- * --eos: the metadata kout commits with a source partition's offset when a
- * window filter (wjoin) sits in between: the offset is where a restart
- * reads from (the oldest record still in the window), the number after
- * this prefix how far the filter had processed. kin marks the records in
- * between as replayed.
- */
-#define KP_EOS_PROCESSED "kpipes processed="
 
 /* Prints "PROG version" to stdout, as -V/--version does for every tool. */
 void kp_print_version(void);

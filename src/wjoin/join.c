@@ -107,8 +107,8 @@ join_add(struct join *j, int side, const struct join_rec *x)
 		    time_sub(x->ts, reach_back(j, side)),
 		    time_add(x->ts, reach_ahead(j, side)), &rg);
 		while ((m = window_range_next(&rg)) != NULL) {
-			if (m->replay && x->pos != NULL && x->pos->replay) {
-				/* Both read again: paired before the restart. */
+			if (x->pos != NULL && (m->runs & x->pos->runs) != 0) {
+				/* Both joined by one earlier run: paired then. */
 				m->matched = matched = 1;
 				j->n.replayed++;
 				continue;
@@ -129,7 +129,7 @@ join_add(struct join *j, int side, const struct join_rec *x)
 		    x->keylen, x->line, x->len);
 		stored->matched = matched;
 		if (x->pos != NULL && x->pos->part != NULL) {
-			stored->replay = x->pos->replay;
+			stored->runs = x->pos->runs;
 			stored->pos = x->pos->part;
 			stored->pos_slot = positions_hold(j->pos, x->pos);
 		}

@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <jv.h>
 
 #include "jsonscan.h"
@@ -13,7 +17,82 @@
 void
 positions_init(struct positions *pos)
 {
+	uint64_t r;
+
 	memset(pos, 0, sizeof(*pos));
+	/* This run's id: random, so that no other run of any join has it. */
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid() << 32;
+	snprintf(pos->run, sizeof(pos->run), "%016" PRIx64, r);
+}
+
+/* The bit of an earlier run's id in a record's mask (0: none left). */
+static uint64_t
+run_bit(struct positions *pos, const char *id)
+{
+	int i;
+
+	for (i = 0; i < pos->nids; i++)
+		if (strcmp(pos->ids[i], id) == 0)
+			return (uint64_t)1 << i;
+	if (pos->nids == POSITIONS_RUN_BITS)
+		return 0;	/* its pairs may be written again, none lost */
+	strcpy(pos->ids[pos->nids], id);
+	return (uint64_t)1 << pos->nids++;
+}
+
+/*
+ * A record's seventh element: the earlier runs that joined it,
+ * [[id, processed], ...] (an older kin's number N: one run "p"). Sets
+ * rec->runs and adds runs not yet known to its partition's. Returns -1 if
+ * it is not that.
+ */
+static int
+take_runs(struct positions *pos, jv v, struct pos_part *pp,
+    struct pos_rec *rec)
+{
+	struct eos_run r;
+	int i, k, m, n;
+	jv x;
+
+	if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		if (jv_number_value(v) <= (double)rec->offset)
+			return -1;
+		n = 1;
+	} else if (jv_get_kind(v) == JV_KIND_ARRAY) {
+		n = jv_array_length(jv_copy(v));
+	} else
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (jv_get_kind(v) == JV_KIND_NUMBER) {
+			strcpy(r.id, "p");
+			r.processed = (int64_t)jv_number_value(v);
+		} else {
+			x = jv_array_get(jv_copy(v), i);
+			jv_free(x);	/* each stays alive inside v */
+			if (eos_run_from_jv(x, &r) != 0 ||
+			    r.processed <= rec->offset)
+				return -1;
+		}
+		rec->runs |= run_bit(pos, r.id);
+		for (k = 0; k < pp->nruns && strcmp(pp->runs[k].id, r.id); k++)
+			;
+		if (k < pp->nruns) {
+			if (r.processed > pp->runs[k].processed)
+				pp->runs[k].processed = r.processed;
+		} else if (pp->nruns < EOS_RUNS_MAX - 1) {
+			pp->runs[pp->nruns++] = r;
+		} else {
+			/* Full (room is kept for this run): the one that
+			 * reaches least goes, it is the next to go anyway. */
+			for (m = 0, k = 1; k < pp->nruns; k++)
+				if (pp->runs[k].processed < pp->runs[m].processed)
+					m = k;
+			if (r.processed > pp->runs[m].processed)
+				pp->runs[m] = r;
+		}
+	}
+	return 0;
 }
 
 void
@@ -115,6 +194,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	}
 	v = jv_parse_sized(s, (int)slen);
 	alen = jv_get_kind(v) == JV_KIND_ARRAY ? jv_array_length(jv_copy(v)) : 0;
+	rec->runs = 0;
 	for (i = 0; i < alen && i < 7; i++) {
 		e[i] = jv_array_get(jv_copy(v), i);
 		jv_free(e[i]);		/* each stays alive inside v */
@@ -126,9 +206,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	    jv_get_kind(e[3]) != JV_KIND_NUMBER ||
 	    jv_get_kind(e[4]) != JV_KIND_NUMBER ||
 	    jv_get_kind(e[5]) != JV_KIND_STRING ||
-	    jv_number_value(e[2]) < 0 || jv_number_value(e[3]) < 0 ||
-	    (alen == 7 && (jv_get_kind(e[6]) != JV_KIND_NUMBER ||
-	    jv_number_value(e[6]) <= jv_number_value(e[3])))) {
+	    jv_number_value(e[2]) < 0 || jv_number_value(e[3]) < 0) {
 		jv_free(v);
 		snprintf(why, POSITIONS_WHY_MAX, "_kp_src is not [group, topic, "
 		    "partition, offset, generation, member] as kin --eos -g "
@@ -155,8 +233,14 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	rec->part = part_get(ps, jv_string_value(e[1]),
 	    (int32_t)jv_number_value(e[2]));
 	rec->offset = (int64_t)jv_number_value(e[3]);
-	/* A seventh element: read again, joined by an earlier run. */
-	rec->replay = alen == 7;
+	/* A seventh element: read again, joined by earlier runs. */
+	if (alen == 7 && take_runs(pos, e[6], rec->part, rec) != 0) {
+		jv_free(v);
+		snprintf(why, POSITIONS_WHY_MAX, "_kp_src's seventh element is "
+		    "not the runs that joined the record, [[run, processed], "
+		    "...], each beyond its offset");
+		return -1;
+	}
 	jv_free(v);
 	*line = pos->buf[side];
 	*len = (size_t)n;
@@ -171,14 +255,12 @@ positions_done(struct positions *pos, const struct pos_rec *rec)
 	if (pp == NULL)
 		return;
 	/*
-	 * Only what this run joined, though kin says how far an earlier run
-	 * went: until those records are read again here, their pairs with
-	 * this run's new records are not written, and a crash would lose
-	 * them. Claiming less costs duplicates instead, after a second crash
-	 * within the replay (wjoin(1), CAVEATS).
+	 * Only what this run joined: the earlier runs keep their own entries
+	 * (pp->runs), for as long as they reach beyond resume.
 	 */
 	if (rec->offset + 1 > pp->next)
 		pp->next = rec->offset + 1;
+	pp->dirty = 1;
 	pos->changed = 1;
 }
 
@@ -204,6 +286,7 @@ positions_hold(struct positions *pos, const struct pos_rec *rec)
 	}
 	pp->off[pp->n] = rec->offset;
 	pp->alive[pp->n] = 1;
+	pp->dirty = 1;
 	pos->changed = 1;
 	return pp->base + pp->n++;
 }
@@ -218,14 +301,16 @@ positions_release(struct positions *pos, struct pos_part *pp, uint64_t slot)
 		pp->base += pp->n;
 		pp->head = pp->n = 0;
 	}
+	pp->dirty = 1;
 	pos->changed = 1;
 }
 
 void
 positions_write(struct positions *pos)
 {
-	const struct pos_part *pp;
-	int s, i, first = 1;
+	struct pos_part *pp;
+	int64_t resume;
+	int s, i, k, first = 1;
 
 	if (!pos->on || !pos->changed)
 		return;
@@ -233,20 +318,33 @@ positions_write(struct positions *pos)
 		for (i = 0; i < pos->side[s].nparts; i++) {
 			pp = pos->side[s].parts[i];
 			/*
-			 * Its first record is read but waits for the other
-			 * side: the committed offset stands, nothing to say.
+			 * Only what moved: the rest stands as committed (and
+			 * an input that ended has its kin gone from the
+			 * group, whose commits would be refused). Nor a
+			 * partition whose first record waits for the other
+			 * side: its committed offset stands too.
 			 */
-			if (pp->next < 0)
+			if (!pp->dirty || pp->next < 0)
 				continue;
+			pp->dirty = 0;
 			fputs(first ? "{\"_kp_src\":[[" : ",[", stdout);
 			put_string(pos->side[s].group);
 			putc_unlocked(',', stdout);
 			put_string(pp->topic);
+			resume = pp->head < pp->n ? pp->off[pp->head] :
+			    pp->next;
 			fprintf(stdout, ",%" PRId32 ",%" PRId64 ",%" PRId32 ",",
-			    pp->partition, pp->head < pp->n ? pp->off[pp->head] :
-			    pp->next, pos->side[s].generation);
+			    pp->partition, resume, pos->side[s].generation);
 			put_string(pos->side[s].member);
-			fprintf(stdout, ",%" PRId64 "]", pp->next);
+			fprintf(stdout, ",%" PRId64 ",[", pp->next);
+			/* The runs whose records may be read again. */
+			for (k = 0; k < pp->nruns; k++)
+				if (pp->runs[k].processed > resume)
+					fprintf(stdout, "[\"%s\",%" PRId64 "],",
+					    pp->runs[k].id,
+					    pp->runs[k].processed);
+			fprintf(stdout, "[\"%s\",%" PRId64 "]]]", pos->run,
+			    pp->next);
 			first = 0;
 		}
 	if (!first)

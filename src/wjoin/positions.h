@@ -2,28 +2,35 @@
  * wjoin in an exactly-once pipeline (kin --eos ... | wjoin | kout --eos):
  * the source positions of both inputs. Each record comes with its
  * "_kp_src" [group, topic, partition, offset, generation, member] and,
- * when kin read it again after a restart, the offset up to which records
- * were processed before. wjoin takes that
- * member out of the record, and tells kout where each source partition
- * stands in position lines of its own:
+ * when kin read it again after a restart, a seventh element: the earlier
+ * runs of wjoin that joined it, [[run, processed], ...] (eosruns.h). wjoin
+ * takes that member out of the record, and tells kout where each source
+ * partition stands in position lines of its own:
  *
  *	{"_kp_src":[[group, topic, partition, resume, generation, member,
- *	    processed], ...]}
+ *	    processed, [[run, processed], ...]], ...]}
  *
  * where processed is the offset after the last record joined from the
- * partition in this run and resume the
- * offset of its oldest record still in the window (if none, the one after
- * the last joined): kout commits resume, with processed in the
+ * partition in this run, resume the offset of its oldest record still in
+ * the window (if none, the one after the last joined), and the list this
+ * run's entry (its random id, processed) after the earlier runs' that
+ * still reach beyond resume. kout commits resume with the list as the
  * commit's metadata, so a restart reads the window again and kin marks
- * the records below processed as replayed. Two replayed records were
- * paired before; they are not paired again. Pair lines carry
- * "_kp_src":"+": their position follows, and kout commits only after it.
+ * each record with the runs that joined it. Two records that share a run
+ * were paired by it; they are not paired again, however many runs ended
+ * in the middle of a window. Pair lines carry "_kp_src":"+": their
+ * position follows, and kout commits only after it.
  */
 #ifndef WJOIN_POSITIONS_H
 #define WJOIN_POSITIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "eosruns.h"
+
+/* Run ids given a bit of a record's mask; more are not told apart. */
+#define POSITIONS_RUN_BITS	64
 
 #define POSITIONS_WHY_MAX	256
 
@@ -37,6 +44,10 @@ struct pos_part {
 	unsigned char	*alive;
 	uint64_t	 base;		/* the slot number of off[0] */
 	size_t		 head, n, cap;	/* off[head..n) are held or after one */
+	/* Earlier runs that joined records beyond where this run began. */
+	struct eos_run	 runs[EOS_RUNS_MAX];
+	int		 nruns;
+	int		 dirty;		/* moved since the last position line */
 };
 
 struct pos_side {
@@ -54,13 +65,17 @@ struct positions {
 	struct pos_side	 side[2];
 	char		*buf[2];	/* each side's record without its _kp_src */
 	size_t		 bufcap[2];
+	char		 run[EOS_RUN_ID_MAX + 1]; /* this run's id */
+	/* Earlier runs' ids, each a bit of pos_rec.runs. */
+	char		 ids[POSITIONS_RUN_BITS][EOS_RUN_ID_MAX + 1];
+	int		 nids;
 };
 
 /* Where a record came from, once taken out of its line. */
 struct pos_rec {
 	struct pos_part	*part;		/* NULL: not an exactly-once record */
 	int64_t		 offset;
-	int		 replay;	/* read again: joined by an earlier run */
+	uint64_t	 runs;		/* read again: the earlier runs that joined it */
 };
 
 void	positions_init(struct positions *);

@@ -133,7 +133,7 @@ window_store_insert(struct window_store *ws, int64_t ts, const char *key,
 	r->ts = ts;
 	r->seq = ws->seq++;
 	r->matched = 0;
-	r->replay = 0;
+	r->runs = 0;
 	r->pos = NULL;
 	r->pos_slot = 0;
 	r->len = len;

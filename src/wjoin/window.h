@@ -17,7 +17,7 @@ struct window_rec {
 	uint64_t		 seq;		/* arrival order, breaks ties */
 	struct window_bucket	*bucket;	/* its key's records, or NULL */
 	int			 matched;	/* met a partner already */
-	int			 replay;	/* --eos: read again after a restart */
+	uint64_t		 runs;		/* --eos: earlier runs that joined it */
 	void			*pos;		/* --eos: its source partition */
 	uint64_t		 pos_slot;	/* and its place there */
 	size_t			 len;
