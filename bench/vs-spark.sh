@@ -275,7 +275,8 @@ done
 
 res date "$(date -u +%Y-%m-%dT%H:%MZ)"
 res machine "$(machine)"
-res versions "kpipes $("$bin/kin" -V 2>&1 | head -n 1), PySpark $("$SPARK_PYTHON" -c 'import pyspark; print(pyspark.__version__)') with spark-sql-kafka-0-10_2.13 (local[2]), $(java -version 2>&1 | head -n 1), Apache Kafka ${KAFKA_VERSION:-4.1.1} (KRaft, 1 node)"
+rdk=$("$root/tests/librdkafka.sh" --check && echo "librdkafka 2.12.0 (tests/librdkafka.sh)" || echo "the system's librdkafka")
+res versions "kpipes $("$bin/kin" -V 2>&1 | head -n 1) on $rdk, PySpark $("$SPARK_PYTHON" -c 'import pyspark; print(pyspark.__version__)') with spark-sql-kafka-0-10_2.13 (local[2]), $(java -version 2>&1 | head -n 1), Apache Kafka ${KAFKA_VERSION:-4.1.1} (KRaft, 1 node)"
 res reproduce "bench/vs-spark.sh$([ "$quick" = 1 ] && echo ' --quick')"
 res mode "$([ "$quick" = 1 ] && echo "quick: $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase" || echo "full: $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase")"
 res rates "[$(echo $rates | tr ' ' ,)]"
