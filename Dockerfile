@@ -7,6 +7,8 @@ COPY . .
 RUN tests/install-deps.sh && make
 
 FROM debian:bookworm-slim
+# librdkafka1: kbroker links it; kin, kout and ktopic carry librdkafka 2.12.0
+# (tests/librdkafka.sh) and need what it pulls in (libssl3, libsasl2-2, libzstd1).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends librdkafka1 libjq1 libonig5 jq procps \
     && rm -rf /var/lib/apt/lists/*
