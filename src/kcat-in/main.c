@@ -28,6 +28,7 @@
 /* Under load stdout is flushed, and offsets stored, at least this often. */
 #define FLUSH_INTERVAL_MS	100
 #define MAX_PARTITIONS		4096
+#define KIN_BATCH		256	/* messages taken from librdkafka at once */
 /* librdkafka 2.4 made the fetch queue's back-off a setting (kin(1)). */
 #define KIN_FETCH_BACKOFF_VERSION	0x02040000
 #define KIN_FETCH_BACKOFF_MS		"10"
@@ -58,7 +59,7 @@ struct part {
 	char	*topic;
 	int32_t	 partition;
 	int	 eof;
-	int64_t	 next;		/* --eos: the offset after the last line written */
+	int64_t	 next;		/* the offset after the last line written */
 	/* --eos: runs of a window filter that joined records beyond the commit */
 	struct eos_run runs[EOS_RUNS_MAX];
 	int	 nruns;
@@ -295,7 +296,7 @@ all_at_end(const struct kin *ki)
 static void
 flush_and_store(struct kin *ki)
 {
-	rd_kafka_topic_partition_list_t *asg = NULL, *store;
+	rd_kafka_topic_partition_list_t *store;
 	int i;
 
 	ki->last_flush = mono_ms();
@@ -309,20 +310,22 @@ flush_and_store(struct kin *ki)
 		return;
 	}
 	ki->dirty = 0;
-	if (ki->group == NULL || ki->eos ||
-	    rd_kafka_assignment(ki->rk, &asg) != RD_KAFKA_RESP_ERR_NO_ERROR)
+	if (ki->group == NULL || ki->eos || ki->nparts == 0)
 		return;
-	rd_kafka_position(ki->rk, asg);
-	store = rd_kafka_topic_partition_list_new(asg->cnt);
-	for (i = 0; i < asg->cnt; i++)
-		if (asg->elems[i].offset >= 0)
+	/*
+	 * After the last line written from each partition (not librdkafka's
+	 * position: messages taken in a batch but not written, after -c or a
+	 * signal, are not done).
+	 */
+	store = rd_kafka_topic_partition_list_new(ki->nparts);
+	for (i = 0; i < ki->nparts; i++)
+		if (ki->parts[i].next > 0)
 			rd_kafka_topic_partition_list_add(store,
-			    asg->elems[i].topic, asg->elems[i].partition)->offset =
-			    asg->elems[i].offset;
+			    ki->parts[i].topic, ki->parts[i].partition)->offset =
+			    ki->parts[i].next;
 	if (store->cnt > 0)
 		rd_kafka_offsets_store(ki->rk, store);
 	rd_kafka_topic_partition_list_destroy(store);
-	rd_kafka_topic_partition_list_destroy(asg);
 }
 
 /*
@@ -661,8 +664,6 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 		return;
 	if (ki->eos) {
 		rc = eos_write(ki, m, pt);
-		if (pt != NULL)
-			pt->next = m->offset + 1;
 	} else if (ki->envelope) {
 		rc = envelope_write(stdout, m);
 		if (rc == 0 && putc_unlocked('\n', stdout) == EOF)
@@ -676,6 +677,8 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 		ki->stdout_gone = errno == EPIPE ? 1 : 2;
 		return;
 	}
+	if (pt != NULL)
+		pt->next = m->offset + 1;
 	if (changed && ki->rewritten++ == 0)
 		warnx("%s [%" PRId32 "] at offset %" PRId64 ": value rewritten "
 		    "to fit on one line (see kin(1))",
@@ -684,54 +687,70 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	ki->dirty = 1;
 }
 
+/* One message of a batch. Returns 1 to stop reading. */
+static int
+take_message(struct kin *ki, rd_kafka_message_t *m)
+{
+	if (kp_stop_signal || ki->stdout_gone)
+		return 1;
+	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		struct part *pt = parts_find(ki, rd_kafka_topic_name(m->rkt),
+		    m->partition);
+
+		if (pt != NULL)
+			pt->eof = 1;
+		return ki->exit_at_end && all_at_end(ki);
+	}
+	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		warnx("%s: %s", m->rkt != NULL ? rd_kafka_topic_name(m->rkt) :
+		    "consumer", rd_kafka_message_errstr(m));
+		if ((m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) &&
+		    ki->group == NULL) {
+			ki->failed = 1;
+			return 1;
+		}
+		return 0;
+	}
+	write_message(ki, m);
+	return ki->count_limit > 0 && ki->written >= ki->count_limit;
+}
+
+/*
+ * Takes messages in batches of up to KIN_BATCH (one call, one look at the
+ * clock for each batch rather than each message); each batch is written
+ * whole unless told to stop, and what was not written is not stored.
+ */
 static void
 consume(struct kin *ki)
 {
-	rd_kafka_message_t *m;
+	rd_kafka_message_t *batch[KIN_BATCH];
+	rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(ki->rk);
+	ssize_t i, n;
+	int stop = 0;
 
+	if (q == NULL)
+		errx(KP_EXIT_FAIL, "no consumer queue");
 	ki->last_flush = mono_ms();
-	while (!kp_stop_signal && !ki->stdout_gone) {
-		m = rd_kafka_consumer_poll(ki->rk, ki->dirty ? 0 : 100);
-		if (m == NULL) {
+	while (!stop && !kp_stop_signal && !ki->stdout_gone) {
+		n = rd_kafka_consume_batch_queue(q, ki->dirty ? 0 : 100, batch,
+		    KIN_BATCH);
+		if (n <= 0) {
 			if (ki->dirty)
 				flush_and_store(ki);
 			continue;
 		}
-		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-			struct part *pt = parts_find(ki,
-			    rd_kafka_topic_name(m->rkt), m->partition);
-
-			if (pt != NULL)
-				pt->eof = 1;
-			rd_kafka_message_destroy(m);
-			if (ki->exit_at_end && all_at_end(ki))
-				break;
-			continue;
+		for (i = 0; i < n; i++) {
+			if (!stop)
+				stop = take_message(ki, batch[i]);
+			rd_kafka_message_destroy(batch[i]);
 		}
-		if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			warnx("%s: %s", m->rkt != NULL ?
-			    rd_kafka_topic_name(m->rkt) : "consumer",
-			    rd_kafka_message_errstr(m));
-			if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-			    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-			    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
-				if (ki->group == NULL) {
-					ki->failed = 1;
-					rd_kafka_message_destroy(m);
-					break;
-				}
-			}
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		write_message(ki, m);
-		rd_kafka_message_destroy(m);
-		if (ki->count_limit > 0 && ki->written >= ki->count_limit)
-			break;
 		if (mono_ms() - ki->last_flush >= FLUSH_INTERVAL_MS)
 			flush_and_store(ki);
 	}
 	flush_and_store(ki);
+	rd_kafka_queue_destroy(q);
 }
 
 int
