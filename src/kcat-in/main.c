@@ -734,12 +734,22 @@ consume(struct kin *ki)
 		errx(KP_EXIT_FAIL, "no consumer queue");
 	ki->last_flush = mono_ms();
 	while (!stop && !kp_stop_signal && !ki->stdout_gone) {
-		n = rd_kafka_consume_batch_queue(q, ki->dirty ? 0 : 100, batch,
-		    KIN_BATCH);
-		if (n <= 0) {
-			if (ki->dirty)
-				flush_and_store(ki);
+		/*
+		 * What is there now; nothing there: flush, then wait for the
+		 * first message alone (a batch call would wait out its whole
+		 * time-out to fill up: latency) and take the rest with it.
+		 */
+		n = rd_kafka_consume_batch_queue(q, 0, batch, KIN_BATCH);
+		if (n <= 0 && ki->dirty) {
+			flush_and_store(ki);
 			continue;
+		}
+		if (n <= 0) {
+			if ((batch[0] = rd_kafka_consumer_poll(ki->rk, 100)) == NULL)
+				continue;
+			n = rd_kafka_consume_batch_queue(q, 0, batch + 1,
+			    KIN_BATCH - 1);
+			n = n < 0 ? 1 : n + 1;
 		}
 		for (i = 0; i < n; i++) {
 			if (!stop)
