@@ -195,12 +195,24 @@ inputs_waiting(const struct inputs *ins, int side)
 	return in->have || in->r.start < in->r.end;
 }
 
+/* Reads in once if the side has input within timeout_ms; 1 if it had. */
+static int
+poll_fill(struct inputs *ins, struct input *in, int timeout_ms, int *failed)
+{
+	struct pollfd pfd = { in->r.fd, POLLIN, 0 };
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	if (inputs_fill(ins, in->side) != 0)
+		*failed = 1;
+	return 1;
+}
+
 int
 inputs_next(struct inputs *ins, int *failed)
 {
 	struct input *l = &ins->in[SIDE_LEFT], *r = &ins->in[SIDE_RIGHT];
 	struct input *dry, *wet;
-	struct pollfd pfd;
 	int64_t wait = 0;
 
 	take(ins, l);
@@ -214,13 +226,8 @@ inputs_next(struct inputs *ins, int *failed)
 	if (!dry->done && !dry->quiet && !dry->r.eof) {
 		if (ins->join->wm.side[dry->side].max_ts < wet->rec.ts)
 			wait = dry->last_data_ms + STREAMING_MS - mono_ms();
-		pfd.fd = dry->r.fd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 0) == 1) {
-			if (inputs_fill(ins, dry->side) != 0)
-				*failed = 1;
+		if (poll_fill(ins, dry, 0, failed))
 			return INPUTS_READ;
-		}
 		if (wait > 0) {
 			ins->waiting = dry;
 			ins->wait_until = mono_ms() + wait;
@@ -235,15 +242,9 @@ void
 inputs_wait(struct inputs *ins, int *failed)
 {
 	struct input *dry = ins->waiting;
-	struct pollfd pfd;
 	int64_t wait = ins->wait_until - mono_ms();
 
 	ins->waiting = NULL;
-	pfd.fd = dry->r.fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, wait > 0 ? (int)wait : 0) == 1) {
-		if (inputs_fill(ins, dry->side) != 0)
-			*failed = 1;
-	} else
+	if (!poll_fill(ins, dry, wait > 0 ? (int)wait : 0, failed))
 		dry->quiet = 1;
 }
