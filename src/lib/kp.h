@@ -14,7 +14,6 @@ enum {
 	KP_EXIT_USAGE = 2	/* usage or configuration error */
 };
 
-
 /* Prints "PROG version" to stdout, as -V/--version does for every tool. */
 void kp_print_version(void);
 
