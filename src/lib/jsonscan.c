@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include "jsonscan.h"
@@ -12,9 +13,12 @@ static int	scan_value(struct scan *, int depth);
 static void
 skip_ws(struct scan *sc)
 {
-	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
-	    *sc->p == '\n' || *sc->p == '\r'))
-		sc->p++;
+	const unsigned char *p = sc->p;
+
+	while (p < sc->end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	sc->p = p;
 }
 
 static int
@@ -77,51 +81,89 @@ utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Eight bytes at a time: the lowest set bit of the mask marks the first byte
+ * that ends a plain run in a string ('"', '\\', a control character or a byte
+ * from 0x80 up). Bits above it may be false; the lowest one is exact, since a
+ * subtraction only borrows from a byte that is itself special.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+static inline uint64_t
+special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (w - ONES * 0x20) | w) &
+	    HIGHS;
+}
+
 static int
 scan_string(struct scan *sc)
 {
+	const unsigned char *p = sc->p + 1, *end = sc->end;	/* past the quote */
 	size_t k;
 	int i;
 
-	sc->p++;	/* the opening quote */
-	while (sc->p < sc->end) {
-		unsigned char c = *sc->p;
+	for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (end - p >= 8) {
+			uint64_t w, m;
 
-		if (c == '"') {
-			sc->p++;
+			memcpy(&w, p, 8);
+			if ((m = special8(w)) != 0) {
+				p += __builtin_ctzll(m) / 8;
+				break;
+			}
+			p += 8;
+		}
+#endif
+		if (p >= end)
+			break;
+		if (*p == '"') {
+			sc->p = p + 1;
 			return 0;
 		}
-		if (c < 0x20)
+		if (*p < 0x20) {
+			sc->p = p;
 			return fail(sc, "control character in string");
-		if (c == '\\') {
-			if (++sc->p >= sc->end)
+		}
+		if (*p == '\\') {
+			if (++p >= end)
 				break;
-			switch (*sc->p) {
+			switch (*p) {
 			case '"': case '\\': case '/': case 'b': case 'f':
 			case 'n': case 'r': case 't':
-				sc->p++;
+				p++;
 				break;
 			case 'u':
 				for (i = 1; i <= 4; i++)
-					if (sc->p + i >= sc->end ||
+					if (p + i >= end ||
 					    strchr("0123456789abcdefABCDEF",
-					    sc->p[i]) == NULL || sc->p[i] == 0)
+					    p[i]) == NULL || p[i] == 0) {
+						sc->p = p;
 						return fail(sc, "bad \\u escape");
-				sc->p += 5;
+					}
+				p += 5;
 				break;
 			default:
+				sc->p = p;
 				return fail(sc, "bad escape in string");
 			}
 			continue;
 		}
-		if (c < 0x80) {
-			sc->p++;
+		if (*p < 0x80) {
+			p++;
 			continue;
 		}
-		if ((k = utf8_seq(sc->p, sc->end)) == 0)
+		if ((k = utf8_seq(p, end)) == 0) {
+			sc->p = p;
 			return fail(sc, "invalid UTF-8");
-		sc->p += k;
+		}
+		p += k;
 	}
+	sc->p = end;
 	return fail(sc, "unterminated string");
 }
 

@@ -82,6 +82,44 @@ main(void)
 		    &len) == -1, "member remove: no such member");
 	}
 
+	{
+		/*
+		 * Strings are scanned eight bytes at a time: put each kind of
+		 * byte at every offset of the first three words, with plain
+		 * bytes before and after, and check the verdict and, for the
+		 * closing quote, that the scan stops there.
+		 */
+		static const struct {
+			const char	*mid;
+			int		 valid;
+		} at[] = {
+			{ "\\n", 1 }, { "\\u00e9", 1 }, { "\xc3\xa9", 1 },
+			{ "\x7f", 1 }, { " ", 1 }, { "\\\"", 1 }, { "\\\\", 1 },
+			{ "\x1f", 0 }, { "\t", 0 }, { "\\x", 0 }, { "\xff", 0 },
+			{ "\xc3", 0 }, { "\xed\xa0\x80", 0 }, { "\"", 0 },
+			{ "\x80", 0 }, { "\x9f", 0 },
+		};
+		char line[64];
+		size_t k, pos, fails = 0;
+
+		for (k = 0; k < sizeof(at) / sizeof(at[0]); k++)
+			for (pos = 0; pos < 24; pos++) {
+				int n = snprintf(line, sizeof(line), "[\"%.*s%s%.*s\",1]",
+				    (int)pos, "abcdefghijklmnopqrstuvwxyz", at[k].mid,
+				    (int)(23 - pos), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+				if ((json_validate(line, (size_t)n, NULL) == 0) !=
+				    at[k].valid) {
+					printf("# wrong verdict: %s\n", line);
+					fails++;
+				}
+			}
+		tap_ok(fails == 0, "strings: every kind of byte at offsets 0-23");
+		tap_ok(json_member_span("{\"abcdefghij\":2,\"k\":\"abcdefghijklmnop\"}",
+		    38, "k", &start, &len) == 0 && len == 18,
+		    "strings: the scan stops at the closing quote");
+	}
+
 	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&
 	    !utf8_valid("\xf5\x80\x80\x80", 4), "utf8_valid");
 	return tap_done();
