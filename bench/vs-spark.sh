@@ -26,10 +26,14 @@ case "${1:-}" in
 *) echo "usage: bench/vs-spark.sh [--quick]" >&2; exit 2 ;;
 esac
 if [ "$quick" = 1 ]; then
-	n_a=200000 n_cd=40000 phase_s=10 tp_timeout=180
+	n_a=200000 n_cd=40000 phase_s=10 tp_timeout=180 tp_runs=1
 else
-	n_a=2000000 n_cd=400000 phase_s=60 tp_timeout=900
+	n_a=2000000 n_cd=400000 phase_s=60 tp_timeout=900 tp_runs=3
 fi
+# The drain of the backlog, the throughput figure, is run this many times a
+# system, alternating kpipes and Spark (the last with the latency phases
+# after it); the report gives every run and the medians.
+tp_runs=${VS_SPARK_TP_RUNS:-$tp_runs}
 rates="1000 10000"
 window_s=300
 delay=2m
@@ -98,6 +102,10 @@ for s in kp sp; do
 	# record's lateness then depends on the data, not on how partitions
 	# interleave), as in the tutorial's single-producer setup.
 	"$bin/ktopic" -b "$B" create -p 1 "${lat[@]}" ${s}_C_output ${s}_D_input ${s}_D_input_ready
+	for i in $(seq 2 "$tp_runs"); do	# the outputs of the repeated drains
+		"$bin/ktopic" -b "$B" create -p 4 "${lat[@]}" ${s}_A_output_r$i
+		"$bin/ktopic" -b "$B" create -p 1 "${lat[@]}" ${s}_D_input_ready_r$i
+	done
 done >/dev/null
 "$bin/ktopic" -b "$B" create -p 4 sp_warm_A sp_warm_out >/dev/null
 "$bin/ktopic" -b "$B" create -p 1 sp_warm_C sp_warm_D >/dev/null
@@ -122,24 +130,27 @@ say "inputs ready: $n_a A records, $n_cd C and D records ($pairs_cd pairs within
 
 # ------------------------------------------------------------- systems ---
 
-kp_strategy_cmd='kin -g kp-strategy kp_A_input | strategy | kout kp_A_output'
-kp_join_cmd="kin kp_C_output | wjoin -w 5m -d $delay <(kin kp_D_input) | kout kp_D_input_ready"
+# The commands; R (_r2, ...) names a repeated drain's output topic and group.
+kp_strategy() { echo "kin -g kp-strategy$1 kp_A_input | strategy | kout kp_A_output$1"; }
+kp_join() { echo "kin kp_C_output | wjoin -w 5m -d $delay <(kin kp_D_input) | kout kp_D_input_ready$1"; }
+kp_strategy_cmd=$(kp_strategy "")
+kp_join_cmd=$(kp_join "")
 sp_common=(--brokers "$B" --watermark "${delay%m} minutes")
 
-# start SYS JOB: starts it in its own process group, sets $pid.
+# start SYS JOB [R]: starts it in its own process group, sets $pid.
 start() {
-	local sys=$1 job=$2 log="$work/$1_$2.log"
+	local sys=$1 job=$2 r=${3:-} log="$work/$1_$2${3:-}.log"
 	case "$sys/$job" in
-	kp/strategy) setsid bash -c "export PATH=\"$bin:\$PATH\" KAFKA_BROKERS=$B; $kp_strategy_cmd" > "$log" 2>&1 & ;;
-	kp/join) setsid bash -c "export PATH=\"$bin:\$PATH\" KAFKA_BROKERS=$B; $kp_join_cmd" > "$log" 2>&1 & ;;
+	kp/strategy) setsid bash -c "export PATH=\"$bin:\$PATH\" KAFKA_BROKERS=$B; $(kp_strategy "$r")" > "$log" 2>&1 & ;;
+	kp/join) setsid bash -c "export PATH=\"$bin:\$PATH\" KAFKA_BROKERS=$B; $(kp_join "$r")" > "$log" 2>&1 & ;;
 	sp/strategy)
-		setsid "$SPARK_PYTHON" "$root/bench/spark/strategy_job.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job" \
-		    --input sp_A_input --output sp_A_output --warmup sp_warm_A \
+		setsid "$SPARK_PYTHON" "$root/bench/spark/strategy_job.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job$r" \
+		    --input sp_A_input --output sp_A_output$r --warmup sp_warm_A \
 		    --warmup-output sp_warm_out --ready "$work/ready" --go "$work/go" \
 		    --stop "$work/stop" --progress "$work/sp_strategy.progress" > "$log" 2>&1 & ;;
 	sp/join)
-		setsid "$SPARK_PYTHON" "$root/bench/spark/merge_c_d.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job" \
-		    --left sp_C_output --right sp_D_input --output sp_D_input_ready \
+		setsid "$SPARK_PYTHON" "$root/bench/spark/merge_c_d.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job$r" \
+		    --left sp_C_output --right sp_D_input --output sp_D_input_ready$r \
 		    --key "${VS_SPARK_JOIN_KEY:-bucket}" \
 		    --warmup sp_warm_C --warmup sp_warm_D --warmup-output sp_warm_out \
 		    --ready "$work/ready" --go "$work/go" --stop "$work/stop" \
@@ -183,25 +194,29 @@ produce() {
 	fi
 }
 
-# run SYS JOB: throughput, then the latency phases, on one running job.
-run() {
-	local s=$1 job=$2 out n cpu0 cpu1 t_go c0 c t0 t1 target first last mon i
+# drain SYS JOB [R]: starts the job, times its drain of the pre-filled
+# backlog, records tp_JOB_SYS[R] and leaves it running ($pid, its output
+# topic in $out). Without R, the memory monitor runs too ($mon).
+drain() {
+	local s=$1 job=$2 r=${3:-} n cpu0 cpu1 t_go c target first last i
 	rm -f "$work/ready" "$work/go" "$work/stop"
-	if [ "$job" = strategy ]; then out=${s}_A_output n=$n_a target=$n_a
-	else out=${s}_D_input_ready n=$n_cd target=$pairs_cd; fi
-	say "$s $job: starting"
+	if [ "$job" = strategy ]; then out=${s}_A_output$r n=$n_a target=$n_a
+	else out=${s}_D_input_ready$r n=$n_cd target=$pairs_cd; fi
+	say "$s $job$r: starting"
 	t_go=$(now_ms)
-	start "$s" "$job"
-	an procmon "$work/mem_${job}_$s.json" "$pid" &
-	mon=$!
+	start "$s" "$job" "$r"
+	if [ -z "$r" ]; then
+		an procmon "$work/mem_${job}_$s.json" "$pid" &
+		mon=$!
+	fi
 	if [ "$s" = sp ]; then
 		for i in $(seq 1500); do
 			[ -e "$work/ready" ] && break
-			kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/${s}_$job.log" >&2; exit 1; }
+			kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/${s}_$job$r.log" >&2; exit 1; }
 			sleep 0.2
 		done
 		[ -e "$work/ready" ] || { say "Spark not ready after 300 s"; exit 1; }
-		res "startup_$job" "$(( $(now_ms) - t_go ))"
+		[ -z "$r" ] && res "startup_$job" "$(( $(now_ms) - t_go ))"
 		say "$s $job: Spark up and warm after $(( $(now_ms) - t_go )) ms"
 		cpu0=$(an cpu "$pid")
 		t_go=$(now_ms)
@@ -211,10 +226,16 @@ run() {
 	fi
 	c=$(wait_count "$out" "$target" "$tp_timeout" "$pid")
 	cpu1=$(an cpu "$pid")
-	envelopes "$out" "$work/tp_${job}_$s.env"
-	read -r first last < <(an append-range "$work/tp_${job}_$s.env")
-	res "tp_${job}_$s" "{\"records\":$n,\"out\":$c,\"ms\":$((last - t_go)),\"first_ms\":$((first - t_go)),\"cpu\":$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')}"
-	say "$s $job: $c outputs in $((last - t_go)) ms"
+	envelopes "$out" "$work/tp_${job}_$s$r.env"
+	read -r first last < <(an append-range "$work/tp_${job}_$s$r.env")
+	res "tp_${job}_$s$r" "{\"records\":$n,\"out\":$c,\"target\":$target,\"ms\":$((last - t_go)),\"first_ms\":$((first - t_go)),\"cpu\":$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')}"
+	say "$s $job$r: $c outputs in $((last - t_go)) ms"
+}
+
+# run SYS JOB: throughput, then the latency phases, on one running job.
+run() {
+	local s=$1 job=$2 cpu0 cpu1 c0 c t0 t1 target rate
+	drain "$s" "$job"
 
 	for rate in $rates; do
 		c0=$(count "$out")
@@ -264,6 +285,13 @@ run() {
 # VS_SPARK_JOIN_KEY=constant runs Spark's join on a constant key instead of
 # time buckets (see bench/spark/merge_c_d.py).
 for job in ${VS_SPARK_JOBS:-strategy join}; do
+	# The repeated drains first: the latency phases add to the inputs.
+	for i in $(seq 2 "$tp_runs"); do
+		for s in kp sp; do
+			drain "$s" "$job" "_r$i"
+			stop "$s" "$pid"
+		done
+	done
 	run kp "$job"
 	run sp "$job"
 	if [ "$job" = strategy ]; then
@@ -280,6 +308,7 @@ res versions "kpipes $("$bin/kin" -V 2>&1 | head -n 1) on $rdk, PySpark $("$SPAR
 res reproduce "bench/vs-spark.sh$([ "$quick" = 1 ] && echo ' --quick')"
 res mode "$([ "$quick" = 1 ] && echo "quick: $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase" || echo "full: $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase")"
 res rates "[$(echo $rates | tr ' ' ,)]"
+res tp_runs "$tp_runs"
 an report "$work/results"
 cat <<EOF
 
