@@ -657,8 +657,6 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	    m->partition);
 	int rc, changed = 0;
 
-	if (pt != NULL)
-		pt->eof = 0;
 	if (ki->stdout_gone)
 		return;
 	if (ki->eos) {
@@ -696,6 +694,13 @@ take_message(struct kin *ki, rd_kafka_message_t *m)
 		struct part *pt = parts_find(ki, rd_kafka_topic_name(m->rkt),
 		    m->partition);
 
+		/*
+		 * Once at its end a partition counts as done, even if more
+		 * comes to it before the others get there: on a topic written
+		 * to all the time, partitions reach their ends one after
+		 * another, rarely all at once (a producer that goes round the
+		 * partitions kept kin -e reading for ever).
+		 */
 		if (pt != NULL)
 			pt->eof = 1;
 		return ki->exit_at_end && all_at_end(ki);
