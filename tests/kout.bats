@@ -90,6 +90,30 @@ setup() {
 	assert_equal "${#lines[@]}" 20000
 }
 
+@test "kout: lines without a key go in batches, in turn to every partition, each in input order" {
+	run kout "$T" < <(mockgen -r 2000 -n 4000 --id --seed 3)
+	assert_success
+	local p n total=0 used=0
+	for p in 0 1 2 3; do
+		kin -e -p "$p" "$T" | jq .id > "$BATS_TEST_TMPDIR/p$p"
+		n=$(wc -l < "$BATS_TEST_TMPDIR/p$p")
+		total=$((total + n))
+		[ "$n" -eq 0 ] || used=$((used + 1))
+		sort -n -c "$BATS_TEST_TMPDIR/p$p"	# ascending: the input's order
+	done
+	assert_equal "$total" 4000
+	assert_equal "$(cat "$BATS_TEST_TMPDIR"/p? | sort -n | uniq | wc -l)" 4000
+	assert_equal "$used" 4
+}
+
+@test "kout: a producer queue smaller than a batch: every line, in order" {
+	seq 1 20000 | sed 's/.*/{"n":&}/' > "$BATS_TEST_TMPDIR/in"
+	run kout -P 0 -X queue.buffering.max.messages=50 "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_success
+	kin -e "$T" > "$BATS_TEST_TMPDIR/back"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/back"
+}
+
 @test "kout: a message the broker refuses is reported with its line number, exit 1" {
 	kin_big=$(python3 -c 'print("{\"x\":\"" + "y" * 5000 + "\"}")')
 	run --separate-stderr kout -X message.max.bytes=2000 -P 0 "$T" < <(printf '{"a":1}\n%s\n{"a":3}\n' "$kin_big")

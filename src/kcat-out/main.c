@@ -34,6 +34,12 @@
 /* How long input is still read after SIGINT/SIGTERM, to take what upstream flushed. */
 #define STOP_GRACE_MS	2000
 #define TOPIC_CACHE	64
+/* Plain lines to one topic are handed to librdkafka this many at a time. */
+#define BATCH_MAX	1024
+/* The partition a batch goes to changes this often (sticky partitioning). */
+#define STICKY_MS	10
+/* How often the topic's partitions and their leaders are looked up again. */
+#define PARTS_REFRESH_MS 5000
 
 static const struct option longopts[] = {
 	KCONF_LONGOPTS,
@@ -70,6 +76,18 @@ struct kout {
 	/* Delivery accounting. */
 	unsigned long		 accepted, delivered, failed;
 	unsigned long		 failed_lines[FAILED_SHOWN];
+	/*
+	 * Plain mode (one topic, no key, no envelope, no --eos): lines go to
+	 * librdkafka in batches, to one partition at a time, chosen here.
+	 */
+	int			 batching;
+	rd_kafka_message_t	 batch[BATCH_MAX];
+	int			 nbatch;
+	int32_t			*parts;		/* partitions with a leader */
+	int			 nparts, part_next;
+	int32_t			 part_now;
+	int64_t			 parts_at, sticky_at;
+	int			 queue_max;	/* queue.buffering.max.messages */
 };
 
 static void
@@ -156,6 +174,18 @@ expr_bytes(jv v, size_t *len)
 	return out;
 }
 
+/* One failure to enqueue: reported here, counted as failed. */
+static void
+enqueue_failed(struct kout *ko, unsigned long lineno, const char *topic,
+    rd_kafka_resp_err_t e)
+{
+	if (ko->failed < FAILED_SHOWN)
+		ko->failed_lines[ko->failed] = lineno;
+	ko->failed++;
+	warnx("<stdin>:%lu: not produced to %s: %s", lineno, topic,
+	    rd_kafka_err2str(e));
+}
+
 /*
  * Produces one message, waiting while librdkafka's queue is full: input is
  * held back, never dropped. Returns 0, or -1 after reporting the line.
@@ -185,17 +215,120 @@ produce(struct kout *ko, unsigned long lineno, const char *topic,
 	}
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		/* Never accepted: reported here, counted as failed. */
-		if (ko->failed < FAILED_SHOWN)
-			ko->failed_lines[ko->failed] = lineno;
-		ko->failed++;
+		enqueue_failed(ko, lineno, topic, e);
 		ko->accepted++;
-		warnx("<stdin>:%lu: not produced to %s: %s", lineno, topic,
-		    rd_kafka_err2str(e));
 		return -1;
 	}
 	*headers = NULL;	/* librdkafka owns them now */
 	ko->accepted++;
 	return 0;
+}
+
+/*
+ * The topic's partitions that have a leader, looked up now and then; none
+ * known (no such topic yet, no broker): nparts is 0 and lines go one at a
+ * time through librdkafka's own partitioner.
+ */
+static void
+parts_refresh(struct kout *ko)
+{
+	const struct rd_kafka_metadata *md;
+	rd_kafka_topic_t *rkt = topic_handle(ko, ko->topic);
+	int i, n = 0;
+
+	ko->parts_at = mono_ms();
+	if (rd_kafka_metadata(ko->rk, 0, rkt, &md, 2000) !=
+	    RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;		/* keep what we knew */
+	if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		const rd_kafka_metadata_topic_t *t = &md->topics[0];
+		int32_t *parts = reallocarray(NULL, (size_t)t->partition_cnt + 1,
+		    sizeof(*parts));
+
+		if (parts == NULL)
+			err(KP_EXIT_FAIL, NULL);
+		for (i = 0; i < t->partition_cnt; i++)
+			if (t->partitions[i].leader >= 0)
+				parts[n++] = t->partitions[i].id;
+		free(ko->parts);
+		ko->parts = parts;
+		ko->nparts = n;
+	} else {
+		ko->nparts = 0;
+	}
+	rd_kafka_metadata_destroy(md);
+}
+
+/* The batch's partition: -P's, or the sticky one, changed every STICKY_MS. */
+static int32_t
+batch_partition(struct kout *ko, int64_t now)
+{
+	if (ko->partition != RD_KAFKA_PARTITION_UA)
+		return ko->partition;
+	if (ko->parts_at == 0 || now - ko->parts_at >= PARTS_REFRESH_MS)
+		parts_refresh(ko);
+	if (ko->nparts == 0)
+		return RD_KAFKA_PARTITION_UA;
+	if (ko->sticky_at == 0 || now - ko->sticky_at >= STICKY_MS) {
+		ko->part_now = ko->parts[ko->part_next++ % ko->nparts];
+		ko->sticky_at = now;
+	}
+	return ko->part_now;
+}
+
+/*
+ * Hands the batch to librdkafka (rd_kafka_produce_batch: one lock and one
+ * clock reading for the lot, where rd_kafka_producev takes them for each
+ * message). Waits first until librdkafka's queue has room for all of it.
+ * Should some still be refused as QUEUE_FULL (a queue smaller than a batch,
+ * in messages or bytes), they are the batch's tail: delivery reports, which
+ * free room, are only served by this thread, so once full the queue stays
+ * full for the rest of the call. The tail then goes one line at a time,
+ * waiting for room, and the lines keep their order.
+ */
+static void
+batch_flush(struct kout *ko)
+{
+	rd_kafka_topic_t *rkt;
+	int32_t partition;
+	int i, n = ko->nbatch, done;
+
+	if (n == 0)
+		return;
+	ko->nbatch = 0;
+	partition = batch_partition(ko, mono_ms());
+	if (partition == RD_KAFKA_PARTITION_UA) {
+		/* No partitions known: librdkafka's partitioner, line by line. */
+		for (i = 0; i < n; i++)
+			produce(ko, (unsigned long)(uintptr_t)ko->batch[i]._private,
+			    ko->topic, partition, ko->batch[i].payload,
+			    ko->batch[i].len, NULL, 0, &(rd_kafka_headers_t *){NULL},
+			    0);
+		return;
+	}
+	while (rd_kafka_outq_len(ko->rk) > 0 &&
+	    rd_kafka_outq_len(ko->rk) + n > ko->queue_max)
+		rd_kafka_poll(ko->rk, 10);
+	rkt = topic_handle(ko, ko->topic);
+	done = rd_kafka_produce_batch(rkt, partition, RD_KAFKA_MSG_F_COPY,
+	    ko->batch, n);
+	ko->accepted += (unsigned long)n;
+	if (done == n)
+		return;
+	for (i = 0; i < n; i++) {
+		rd_kafka_message_t *m = &ko->batch[i];
+
+		if (m->err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+			/* The tail (see above): waits for room in produce(). */
+			ko->accepted--;
+			produce(ko, (unsigned long)(uintptr_t)m->_private,
+			    ko->topic, partition, m->payload, m->len, NULL, 0,
+			    &(rd_kafka_headers_t *){NULL}, 0);
+		} else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			enqueue_failed(ko, (unsigned long)(uintptr_t)m->_private,
+			    ko->topic, m->err);
+		}
+	}
 }
 
 static void
@@ -214,6 +347,16 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 	memset(&env, 0, sizeof(env));
 	if (json_validate(line, len, &why) != 0) {
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len, why);
+		return;
+	}
+	if (ko->batching) {
+		rd_kafka_message_t *m = &ko->batch[ko->nbatch++];
+
+		m->payload = line;	/* valid until the next read: flushed first */
+		m->len = len;
+		m->_private = (void *)(uintptr_t)lineno;
+		if (ko->nbatch == BATCH_MAX)
+			batch_flush(ko);
 		return;
 	}
 	if (ko->eos_mode) {
@@ -329,6 +472,8 @@ pump(struct kout *ko)
 			    mono_ms() - ko->eos.txn_started >= EOS_COMMIT_MS)
 				eos_commit(&ko->eos);
 		}
+		/* Before the buffer the lines point into is read into again. */
+		batch_flush(ko);
 		/* Idle (or at the end): what was read is committed now. */
 		if (ko->eos_mode)
 			eos_commit(&ko->eos);
@@ -486,6 +631,17 @@ main(int argc, char *argv[])
 		kconf_set(kc.conf, "transactional.id", txn_id);
 	}
 	conf = kconf_finish(&kc);
+	ko.batching = !ko.eos_mode && !ko.envelope && ko.key_expr == NULL &&
+	    ko.topic_expr == NULL && ko.topic != NULL;
+	{
+		char v[32];
+		size_t vlen = sizeof(v);
+
+		ko.queue_max = 100000;
+		if (rd_kafka_conf_get(conf, "queue.buffering.max.messages", v,
+		    &vlen) == RD_KAFKA_CONF_OK && atoi(v) > 0)
+			ko.queue_max = atoi(v);
+	}
 	rd_kafka_conf_set_opaque(conf, &ko);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_error_cb(conf, on_error);
@@ -545,6 +701,7 @@ out:
 		eos_free(&ko.eos);
 	jqexpr_free(ko.key_expr);
 	jqexpr_free(ko.topic_expr);
+	free(ko.parts);
 	rd_kafka_destroy(ko.rk);
 	return status;
 }
