@@ -6,6 +6,10 @@
 struct scan {
 	const unsigned char	*p, *end;
 	const char		*why;
+	/* json_validate_object: the top-level object's members, recorded. */
+	struct json_member	*mem;
+	int			 maxmem, nmem;
+	const unsigned char	*close;
 };
 
 static int	scan_value(struct scan *, int depth);
@@ -220,27 +224,44 @@ scan_container(struct scan *sc, int depth, unsigned char close)
 	sc->p++;
 	skip_ws(sc);
 	if (sc->p < sc->end && *sc->p == close) {
+		if (depth == 0 && close == '}')
+			sc->close = sc->p;
 		sc->p++;
 		return 0;
 	}
 	for (;;) {
+		struct json_member *m = NULL;
+
 		if (close == '}') {
 			if (sc->p >= sc->end || *sc->p != '"')
 				return fail(sc, "object key is not a string");
+			if (depth == 0 && sc->mem != NULL &&
+			    sc->nmem++ < sc->maxmem) {
+				m = &sc->mem[sc->nmem - 1];
+				m->key = (const char *)sc->p + 1;
+			}
 			if (scan_string(sc) != 0)
 				return -1;
+			if (m != NULL)
+				m->keylen = (size_t)((const char *)sc->p - 1 - m->key);
 			skip_ws(sc);
 			if (sc->p >= sc->end || *sc->p != ':')
 				return fail(sc, "missing ':' in object");
 			sc->p++;
 			skip_ws(sc);
 		}
+		if (m != NULL)
+			m->value = (const char *)sc->p;
 		if (scan_value(sc, depth + 1) != 0)
 			return -1;
+		if (m != NULL)
+			m->valuelen = (size_t)((const char *)sc->p - m->value);
 		skip_ws(sc);
 		if (sc->p >= sc->end)
 			return fail(sc, "unterminated object or array");
 		if (*sc->p == close) {
+			if (depth == 0 && close == '}')
+				sc->close = sc->p;
 			sc->p++;
 			return 0;
 		}
@@ -276,24 +297,44 @@ scan_value(struct scan *sc, int depth)
 	}
 }
 
+static int
+validate(struct scan *sc, const char **why)
+{
+	skip_ws(sc);
+	if (sc->p >= sc->end) {
+		fail(sc, "empty line");
+	} else if (scan_value(sc, 0) == 0) {
+		skip_ws(sc);
+		if (sc->p == sc->end)
+			return 0;
+		fail(sc, "more than one JSON value on the line");
+	}
+	if (why != NULL)
+		*why = sc->why;
+	return -1;
+}
+
 int
 json_validate(const char *s, size_t n, const char **why)
 {
 	struct scan sc = { (const unsigned char *)s,
-	    (const unsigned char *)s + n, NULL };
+	    (const unsigned char *)s + n, NULL, NULL, 0, 0, NULL };
 
-	skip_ws(&sc);
-	if (sc.p >= sc.end) {
-		fail(&sc, "empty line");
-	} else if (scan_value(&sc, 0) == 0) {
-		skip_ws(&sc);
-		if (sc.p == sc.end)
-			return 0;
-		fail(&sc, "more than one JSON value on the line");
-	}
-	if (why != NULL)
-		*why = sc.why;
-	return -1;
+	return validate(&sc, why);
+}
+
+int
+json_validate_object(const char *s, size_t n, const char **why,
+    struct json_member *mem, int max, int *count, const char **close)
+{
+	struct scan sc = { (const unsigned char *)s,
+	    (const unsigned char *)s + n, NULL, mem, max, 0, NULL };
+
+	if (validate(&sc, why) != 0)
+		return -1;
+	*count = sc.close != NULL ? sc.nmem : -1;
+	*close = (const char *)sc.close;
+	return 0;
 }
 
 /*
@@ -305,7 +346,7 @@ member_find(const char *s, size_t n, const char *name, const char **key_at,
     const char **start, size_t *len, int *index)
 {
 	struct scan sc = { (const unsigned char *)s,
-	    (const unsigned char *)s + n, NULL };
+	    (const unsigned char *)s + n, NULL, NULL, 0, 0, NULL };
 	size_t namelen = strlen(name);
 	int i;
 

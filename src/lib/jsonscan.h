@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "jsonwalk.h"
+
 /* Deepest nesting accepted, as in jq's parser. */
 #define JSON_MAX_DEPTH	256
 
@@ -18,6 +20,16 @@
  * around it; otherwise -1, with *why (if not NULL) set to a static reason.
  */
 int	json_validate(const char *s, size_t n, const char **why);
+
+/*
+ * json_validate in the same pass that, when the value is an object, finds
+ * its members as json_walk_next would (raw spans of key and value, in
+ * order, duplicates included): the first max go to mem, *count is how many
+ * there are (more than max: walk the object instead), and *close points at
+ * its closing brace. Not an object: *count is -1.
+ */
+int	json_validate_object(const char *s, size_t n, const char **why,
+	    struct json_member *mem, int max, int *count, const char **close);
 
 /*
  * For a valid JSON object s[0..n), finds the first member called name and

@@ -115,19 +115,38 @@ replace_all(struct strategy *st, const char *line, size_t len,
 	append(st, copied, (size_t)(line + len - copied));
 }
 
+/* Members of a record remembered as validation finds them (more: walked). */
+#define MEMBERS_MAX	32
+
+/* Keeps the last member named as the field and the first named as the result. */
+static void
+look(const struct strategy *st, const struct json_member *m, const char **val,
+    size_t *vallen, const char **outval, size_t *outvallen, int *nout)
+{
+	if (key_is(m, st->field.key[0], st->field.keylen[0])) {
+		*val = m->value;
+		*vallen = m->valuelen;
+	}
+	if (key_is(m, st->out_key, st->out_keylen) && (*nout)++ == 0) {
+		*outval = m->value;
+		*outvallen = m->valuelen;
+	}
+}
+
 int
 strategy_apply(struct strategy *st, const char *line, size_t len,
     char why[STRATEGY_WHY_MAX])
 {
 	struct json_walk w;
-	struct json_member m;
-	const char *reason, *val = NULL, *outval = NULL;
+	struct json_member m, mem[MEMBERS_MAX];
+	const char *reason, *val = NULL, *outval = NULL, *close;
 	size_t vallen = 0, outvallen = 0, numlen;
 	char num[NUMFMT_MAX];
 	int i, nmembers = 0, nout = 0;
 
 	st->len = 0;
-	if (json_validate(line, len, &reason) != 0) {
+	if (json_validate_object(line, len, &reason, mem, MEMBERS_MAX,
+	    &nmembers, &close) != 0) {
 		if (strcmp(reason, "empty line") == 0 ||
 		    strcmp(reason, "not JSON") == 0)
 			snprintf(why, STRATEGY_WHY_MAX, "%s", reason);
@@ -135,21 +154,22 @@ strategy_apply(struct strategy *st, const char *line, size_t len,
 			snprintf(why, STRATEGY_WHY_MAX, "not JSON: %s", reason);
 		return -1;
 	}
-	if (json_walk_begin(&w, line, len) != 0) {
+	if (nmembers < 0) {
 		snprintf(why, STRATEGY_WHY_MAX, "not a JSON object");
 		return -1;
 	}
-	/* One pass finds the field (the last of its name, as jq) and the result. */
-	while (json_walk_next(&w, &m)) {
-		nmembers++;
-		if (key_is(&m, st->field.key[0], st->field.keylen[0])) {
-			val = m.value;
-			vallen = m.valuelen;
-		}
-		if (key_is(&m, st->out_key, st->out_keylen) && nout++ == 0) {
-			outval = m.value;
-			outvallen = m.valuelen;
-		}
+	/*
+	 * The field (the last of its name, as jq) and the result, from the
+	 * members the validation found; an object with more is walked again.
+	 */
+	if (nmembers <= MEMBERS_MAX) {
+		for (i = 0; i < nmembers; i++)
+			look(st, &mem[i], &val, &vallen, &outval, &outvallen,
+			    &nout);
+	} else {
+		json_walk_begin(&w, line, len);
+		while (json_walk_next(&w, &m))
+			look(st, &m, &val, &vallen, &outval, &outvallen, &nout);
 	}
 	for (i = 1; val != NULL && i < st->field.depth; i++)
 		find_last(val, vallen, st->field.key[i], st->field.keylen[i], &val, &vallen);
@@ -164,14 +184,14 @@ strategy_apply(struct strategy *st, const char *line, size_t len,
 	numlen = numfmt_double(strategy_result(numfmt_parse(val, vallen)), num);
 
 	if (nout == 0) {
-		append(st, line, (size_t)(w.p - line));
+		append(st, line, (size_t)(close - line));
 		if (nmembers > 0)
 			append(st, ",", 1);
 		append(st, "\"", 1);
 		append(st, st->out_key, st->out_keylen);
 		append(st, "\":", 2);
 		append(st, num, numlen);
-		append(st, w.p, (size_t)(line + len - w.p));
+		append(st, close, (size_t)(line + len - close));
 	} else if (nout == 1) {
 		append(st, line, (size_t)(outval - line));
 		append(st, num, numlen);

@@ -120,6 +120,47 @@ main(void)
 		    "strings: the scan stops at the closing quote");
 	}
 
+	{
+		/* json_validate_object finds what json_walk finds, in one pass. */
+		static const char *objs[] = {
+			"{}", " { } ", "{\"a\":1}", "{ \"a\" : [1,{\"b\":2}] , \"c\":\"x\\\"}\" }",
+			"{\"k\":1,\"k\":{\"k\":3},\"e\\u00e9\":null}",
+		};
+		struct json_member mem[32], m;
+		struct json_walk w;
+		const char *close, *why;
+		char big[1024];
+		size_t k, off;
+		int count, i, same;
+
+		for (k = 0; k < sizeof(objs) / sizeof(objs[0]); k++) {
+			same = json_validate_object(objs[k], strlen(objs[k]), &why,
+			    mem, 32, &count, &close) == 0;
+			json_walk_begin(&w, objs[k], strlen(objs[k]));
+			for (i = 0; same && json_walk_next(&w, &m); i++)
+				same = i < count && m.key == mem[i].key &&
+				    m.keylen == mem[i].keylen &&
+				    m.value == mem[i].value &&
+				    m.valuelen == mem[i].valuelen;
+			snprintf(what, sizeof(what), "validate_object: %s", objs[k]);
+			tap_ok(same && i == count && close == w.p, what);
+		}
+		tap_ok(json_validate_object("[1]", 3, &why, mem, 32, &count,
+		    &close) == 0 && count == -1, "validate_object: an array");
+		tap_ok(json_validate_object("{\"a\":}", 6, &why, mem, 32, &count,
+		    &close) == -1 && strcmp(why, "not JSON") == 0,
+		    "validate_object: invalid, with the reason");
+		off = (size_t)snprintf(big, sizeof(big), "{");
+		for (i = 0; i < 40; i++)
+			off += (size_t)snprintf(big + off, sizeof(big) - off,
+			    "%s\"m%d\":%d", i ? "," : "", i, i);
+		off += (size_t)snprintf(big + off, sizeof(big) - off, "}");
+		tap_ok(json_validate_object(big, off, &why, mem, 32, &count,
+		    &close) == 0 && count == 40 && close == big + off - 1 &&
+		    mem[31].keylen == 3 && memcmp(mem[31].key, "m31", 3) == 0,
+		    "validate_object: 40 members, 32 recorded, all counted");
+	}
+
 	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&
 	    !utf8_valid("\xf5\x80\x80\x80", 4), "utf8_valid");
 	return tap_done();

@@ -113,6 +113,28 @@ main(void)
 		strategy_free(&st);
 	}
 
+	{
+		/* More members than validation remembers: the object is walked. */
+		char in[1024], want[1024];
+		size_t n = 0;
+
+		for (i = 0; i < 40; i++)
+			n += (size_t)snprintf(in + n, sizeof(in) - n, "%s\"m%zu\":%zu",
+			    i ? "," : "{", i, i == 5 ? (size_t)1 : i);
+		memcpy(in + n, ",\"value\":10}", 13);	/* with its NUL */
+		snprintf(want, sizeof(want), "%.*s,\"value\":10,\"result\":20}",
+		    (int)n, in);
+		tap_ok(strategy_init(&st, ".value", "result") == 0 &&
+		    strategy_apply(&st, in, strlen(in), why) == 0 &&
+		    strcmp(st.line, want) == 0, "41 members: the result is added");
+		strategy_free(&st);
+		tap_ok(strategy_init(&st, ".value", "m5") == 0 &&
+		    strategy_apply(&st, in, strlen(in), why) == 0 &&
+		    strstr(st.line, "\"m5\":20,") != NULL &&
+		    strlen(st.line) == strlen(in) + 1, "41 members: the result replaced");
+		strategy_free(&st);
+	}
+
 	for (i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
 		snprintf(msg, sizeof(msg), "-f '%s' is refused", bad_paths[i]);
 		if (strategy_init(&st, bad_paths[i], "result") == 0) {
