@@ -327,6 +327,10 @@ cat <<EOF
 - Latency: every topic stamps messages with the broker's clock on append (LogAppendTime); after
   each phase a separate consumer (\`kin -E -e\`) reads input and output topics back, and a
   record's latency is its output's timestamp minus its input's (records matched by id and ts).
+- Throughput: each system drains the pre-filled backlog ${tp_runs} time(s), each time a fresh job
+  (kin in a new group, Spark with a new checkpoint) writing to a fresh output topic, kpipes
+  and Spark in turn; the last pair then runs the latency phases. The per-CPU goal is judged
+  on the medians (set the number with VS_SPARK_TP_RUNS).
 - CPU: utime+stime (and that of children waited for) of the system's processes, from /proc,
   between the start signal and the last output (throughput) or over a fixed-rate phase. Memory:
   VmHWM of each of the system's processes (those living a second or more), summed.
