@@ -23,6 +23,7 @@ import bisect
 import json
 import os
 import signal
+import statistics
 import sys
 import time
 from datetime import datetime, timezone
@@ -329,12 +330,6 @@ def per_cpu(t):
     return t["records"] / t["cpu"]
 
 
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else None
-
-
 def cmd_report(path):
     R = {}
     with open(path) as f:
@@ -399,10 +394,10 @@ def cmd_report(path):
                     "yes" if sp["out"] >= sp.get("target", sp["out"]) else "NO (%s)" % fmt(sp["out"]),
                     ratio(per_cpu(kp), per_cpu(sp))))
             if kps and sps:
-                mk, ms = median([per_cpu(t) for t in kps]), median([per_cpu(t) for t in sps])
+                mk, ms = statistics.median([per_cpu(t) for t in kps]), statistics.median([per_cpu(t) for t in sps])
                 print("| %s | median | %s ms | %.2f | %s | | %s ms | %.2f | %s | | %s |" % (
-                    j, fmt(median([t["ms"] for t in kps])), median([t["cpu"] for t in kps]), fmt(mk),
-                    fmt(median([t["ms"] for t in sps])), median([t["cpu"] for t in sps]), fmt(ms),
+                    j, fmt(statistics.median([t["ms"] for t in kps])), statistics.median([t["cpu"] for t in kps]), fmt(mk),
+                    fmt(statistics.median([t["ms"] for t in sps])), statistics.median([t["cpu"] for t in sps]), fmt(ms),
                     ratio(mk, ms)))
     print()
     print("### End-to-end latency at a fixed input rate (ms, input append to output append)")
@@ -478,7 +473,7 @@ def cmd_report(path):
     for j, _ in jobs:
         kps, sps = tp_runs(g, j, "kp"), tp_runs(g, j, "sp")
         if kps and sps:
-            r = median([per_cpu(t) for t in kps]) / median([per_cpu(t) for t in sps])
+            r = statistics.median([per_cpu(t) for t in kps]) / statistics.median([per_cpu(t) for t in sps])
             how = "" if len(kps) == 1 else " (ratio of the medians of %d drains each; pair by pair %s)" % (
                 len(kps), ", ".join(ratio(per_cpu(a), per_cpu(b)) for a, b in zip(kps, sps)))
             done = all(t["out"] >= t.get("target", t["out"]) for t in kps + sps)
