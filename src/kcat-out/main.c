@@ -276,6 +276,16 @@ batch_partition(struct kout *ko, int64_t now)
 	return ko->part_now;
 }
 
+/* A batched line on its own (no key, no headers), waiting for room. */
+static void
+produce_one(struct kout *ko, const rd_kafka_message_t *m, int32_t partition)
+{
+	rd_kafka_headers_t *headers = NULL;
+
+	produce(ko, (unsigned long)(uintptr_t)m->_private, ko->topic, partition,
+	    m->payload, m->len, NULL, 0, &headers, 0);
+}
+
 /*
  * Hands the batch to librdkafka (rd_kafka_produce_batch: one lock and one
  * clock reading for the lot, where rd_kafka_producev takes them for each
@@ -300,10 +310,7 @@ batch_flush(struct kout *ko)
 	if (partition == RD_KAFKA_PARTITION_UA) {
 		/* No partitions known: librdkafka's partitioner, line by line. */
 		for (i = 0; i < n; i++)
-			produce(ko, (unsigned long)(uintptr_t)ko->batch[i]._private,
-			    ko->topic, partition, ko->batch[i].payload,
-			    ko->batch[i].len, NULL, 0, &(rd_kafka_headers_t *){NULL},
-			    0);
+			produce_one(ko, &ko->batch[i], partition);
 		return;
 	}
 	while (rd_kafka_outq_len(ko->rk) > 0 &&
@@ -321,9 +328,7 @@ batch_flush(struct kout *ko)
 		if (m->err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			/* The tail (see above): waits for room in produce(). */
 			ko->accepted--;
-			produce(ko, (unsigned long)(uintptr_t)m->_private,
-			    ko->topic, partition, m->payload, m->len, NULL, 0,
-			    &(rd_kafka_headers_t *){NULL}, 0);
+			produce_one(ko, m, partition);
 		} else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			enqueue_failed(ko, (unsigned long)(uintptr_t)m->_private,
 			    ko->topic, m->err);
