@@ -6,6 +6,7 @@
 
 #include <jv.h>
 
+#include "eventtime.h"
 #include "jqexpr.h"
 #include "jsonscan.h"
 #include "kp.h"
@@ -13,17 +14,14 @@
 #include "record.h"
 #include "timeparse.h"
 
-/* Times beyond about 146,000 years either way are not times. */
-#define TS_LIMIT	((double)(INT64_C(1) << 62))
-
 int
 record_spec_init(struct record_spec *rs, const char *ts_path, int64_t unit_us,
     const char *key, const char *option)
 {
 	memset(rs, 0, sizeof(*rs));
-	if (json_path_parse(&rs->ts, ts_path) != 0)
+	if (json_path_parse(&rs->ts.path, ts_path) != 0)
 		return -1;
-	rs->unit_us = unit_us;
+	rs->ts.unit_us = unit_us;
 	rs->key_text = key;
 	if (key != NULL) {
 		rs->key_expr = jqexpr_compile(key, option);
@@ -35,7 +33,7 @@ record_spec_init(struct record_spec *rs, const char *ts_path, int64_t unit_us,
 void
 record_spec_free(struct record_spec *rs)
 {
-	json_path_free(&rs->ts);
+	eventtime_free(&rs->ts);
 	json_path_free(&rs->key_path);
 	jqexpr_free(rs->key_expr);
 	rs->key_expr = NULL;
@@ -107,34 +105,7 @@ static int
 read_ts(const struct record_spec *rs, const char *line, size_t len,
     struct record *rec, char why[RECORD_WHY_MAX])
 {
-	const char *v;
-	size_t vlen;
-	double x;
-
-	if (json_path_find(&rs->ts, line, len, &v, &vlen, NULL) != 0) {
-		snprintf(why, RECORD_WHY_MAX, "no field %s", rs->ts.text);
-		return -1;
-	}
-	if (*v == '"') {
-		if (parse_iso8601_us(v + 1, vlen - 2, &rec->ts) == 0)
-			return 0;
-		snprintf(why, RECORD_WHY_MAX, "%s is not an ISO 8601 time: %.*s",
-		    rs->ts.text, vlen > 64 ? 64 : (int)vlen, v);
-		return -1;
-	}
-	if (*v == '-' || (*v >= '0' && *v <= '9')) {
-		x = numfmt_parse(v, vlen) * (double)rs->unit_us;
-		if (isfinite(x) && fabs(x) < TS_LIMIT) {
-			rec->ts = llround(x);
-			return 0;
-		}
-		snprintf(why, RECORD_WHY_MAX, "%s is out of range: %.*s",
-		    rs->ts.text, vlen > 64 ? 64 : (int)vlen, v);
-		return -1;
-	}
-	snprintf(why, RECORD_WHY_MAX, "%s is not a time (a string or a number)",
-	    rs->ts.text);
-	return -1;
+	return eventtime_read(&rs->ts, line, len, &rec->ts, why);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eventtime.h"
 #include "jsonpath.h"
 
 #define RECORD_WHY_MAX	256
@@ -16,8 +17,7 @@
 struct jqexpr;
 
 struct record_spec {
-	struct json_path	 ts;
-	int64_t			 unit_us;	/* a numeric time times this */
+	struct eventtime	 ts;
 	const char		*key_text;	/* the key expression, or NULL */
 	struct json_path	 key_path;	/* the key, if it is a plain path */
 	int			 key_is_path;
