@@ -4,8 +4,10 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +20,12 @@
 
 #include "envelope.h"
 #include "eosruns.h"
+#include "eventtime.h"
 #include "jsonscan.h"
 #include "kconf.h"
 #include "kp.h"
 #include "lineio.h"
+#include "merge.h"
 #include "signals.h"
 #include "timeparse.h"
 
@@ -34,6 +38,10 @@
 #define KIN_FETCH_BACKOFF_MS		"10"
 #define KIN_QUEUED_MIN			"20000"
 #define KIN_METADATA_REFRESH_MS		"1000"
+/* --order time: how long a partition with unread records may hold the rest. */
+#define KIN_MAX_HOLD_MS		5000
+
+enum { OPT_MAX_HOLD = 256, OPT_ORDER, OPT_TS_UNIT };
 
 enum offset_kind { OFS_DEFAULT, OFS_BEGINNING, OFS_END, OFS_STORED, OFS_ABS,
     OFS_TAIL, OFS_TIME };
@@ -49,6 +57,10 @@ static const struct option longopts[] = {
 	{ "connect-timeout", required_argument, NULL, 'W' },
 	{ "eos",             no_argument,       NULL, 'Q' },
 	{ "drain-timeout",   required_argument, NULL, 'D' },
+	{ "max-hold",        required_argument, NULL, OPT_MAX_HOLD },
+	{ "order",           required_argument, NULL, OPT_ORDER },
+	{ "ts",              required_argument, NULL, 't' },
+	{ "ts-unit",         required_argument, NULL, OPT_TS_UNIT },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -59,6 +71,15 @@ struct part {
 	int32_t	 partition;
 	int	 eof;
 	int64_t	 next;		/* the offset after the last line written */
+	/* --order time: the partition's own queue and what it delivered */
+	rd_kafka_queue_t *q;
+	rd_kafka_message_t *buf[KIN_BATCH];
+	int64_t	 buf_us[KIN_BATCH];	/* each one's time */
+	int	 head, nbuf;
+	int64_t	 taken;		/* offset after the last message taken, or -1 */
+	int64_t	 eof_at;	/* at its end there, nothing taken since; or -1 */
+	int64_t	 held_since;	/* mono ms it began holding the merge, or 0 */
+	int	 passed_over;	/* said that the merge went on without it */
 	/* --eos: runs of a window filter that joined records beyond the commit */
 	struct eos_run runs[EOS_RUNS_MAX];
 	int	 nruns;
@@ -86,6 +107,10 @@ struct kin {
 	int64_t		 last_flush;
 	int		 stdout_gone;	/* EPIPE: stop quietly */
 	int		 failed;
+	int		 merge;		/* --order time */
+	struct eventtime ts;		/* -t: the time that orders the merge */
+	int64_t		 max_hold_ms;
+	int		 wake[2];	/* librdkafka writes here when a queue fills */
 };
 
 static void
@@ -94,8 +119,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: kin [-EehV] [-b brokers] [-c count] [-F file] [-g group]\n"
 	    "           [-o offset] [-p partitions] [-X key=value]\n"
-	    "           [--connect-timeout dur] [--drain-timeout dur] [--eos]\n"
-	    "           topic ...\n");
+	    "           [-t path] [--connect-timeout dur] [--drain-timeout dur]\n"
+	    "           [--eos] [--max-hold dur] [--order time|fetch]\n"
+	    "           [--ts-unit unit] topic ...\n");
 }
 
 static void
@@ -241,13 +267,47 @@ apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
 	rd_kafka_topic_partition_list_destroy(by_time);
 }
 
+/*
+ * --order time: each partition's messages come to its own queue, not to
+ * the consumer's, and librdkafka says on the wake pipe when one fills.
+ * Done before assign, so that the fetcher never forwards them (it leaves
+ * a queue the application has set alone).
+ */
+static void
+part_queue_open(struct kin *ki, struct part *pt)
+{
+	pt->taken = -1;
+	pt->eof_at = -1;
+	if ((pt->q = rd_kafka_queue_get_partition(ki->rk, pt->topic,
+	    pt->partition)) == NULL)
+		errx(KP_EXIT_FAIL, "%s [%" PRId32 "]: no partition queue",
+		    pt->topic, pt->partition);
+	rd_kafka_queue_forward(pt->q, NULL);
+	rd_kafka_queue_io_event_enable(pt->q, ki->wake[1], "1", 1);
+}
+
+/* What a partition delivered and did not write is dropped: not stored. */
+static void
+part_queue_close(struct part *pt)
+{
+	for (; pt->nbuf > 0; pt->nbuf--, pt->head++)
+		rd_kafka_message_destroy(pt->buf[pt->head]);
+	if (pt->q != NULL) {
+		rd_kafka_queue_io_event_enable(pt->q, -1, NULL, 0);
+		rd_kafka_queue_destroy(pt->q);
+	}
+	pt->q = NULL;
+}
+
 static void
 parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 {
 	int i;
 
-	for (i = 0; i < ki->nparts; i++)
+	for (i = 0; i < ki->nparts; i++) {
+		part_queue_close(&ki->parts[i]);
 		free(ki->parts[i].topic);
+	}
 	free(ki->parts);
 	ki->parts = NULL;
 	ki->nparts = 0;
@@ -259,6 +319,8 @@ parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 		if ((ki->parts[i].topic = strdup(list->elems[i].topic)) == NULL)
 			err(KP_EXIT_FAIL, NULL);
 		ki->parts[i].partition = list->elems[i].partition;
+		if (ki->merge)
+			part_queue_open(ki, &ki->parts[i]);
 	}
 	ki->nparts = list->cnt;
 }
@@ -283,7 +345,7 @@ all_at_end(const struct kin *ki)
 	if (ki->nparts == 0)
 		return 0;
 	for (i = 0; i < ki->nparts; i++)
-		if (!ki->parts[i].eof)
+		if (!ki->parts[i].eof || ki->parts[i].nbuf > 0)
 			return 0;
 	return 1;
 }
@@ -767,6 +829,196 @@ consume(struct kin *ki)
 	rd_kafka_queue_destroy(q);
 }
 
+/*
+ * --order time: a message's time, the value's -t member if it has one,
+ * else its Kafka timestamp (INT64_MIN, first, if it has neither).
+ */
+static int64_t
+message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
+{
+	int64_t us, ms;
+
+	if (m->payload != NULL && json_validate(m->payload, m->len, NULL) == 0 &&
+	    eventtime_read(&ki->ts, m->payload, m->len, &us, NULL) == 0)
+		return us;
+	ms = rd_kafka_message_timestamp(m, NULL);
+	return ms >= 0 ? ms * 1000 : INT64_MIN;
+}
+
+/*
+ * Takes what a partition's queue holds into its buffer, if the buffer is
+ * empty. Ends and errors are handled as they come; returns 1 to stop.
+ */
+static int
+part_fill(struct kin *ki, struct part *pt)
+{
+	rd_kafka_message_t *got[KIN_BATCH];
+	ssize_t i, n;
+	int stop = 0;
+
+	if (pt->nbuf > 0 || pt->q == NULL)
+		return 0;
+	n = rd_kafka_consume_batch_queue(pt->q, 0, got, KIN_BATCH);
+	pt->head = 0;
+	for (i = 0; i < n; i++) {
+		rd_kafka_message_t *m = got[i];
+
+		if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			pt->buf_us[pt->nbuf] = message_time_us(ki, m);
+			pt->buf[pt->nbuf++] = m;
+			pt->taken = m->offset + 1;
+			pt->eof_at = -1;
+			continue;
+		}
+		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			pt->eof = 1;
+			pt->eof_at = m->offset;
+		} else if (!stop) {
+			stop = take_message(ki, m);
+		}
+		rd_kafka_message_destroy(m);
+	}
+	return stop;
+}
+
+/*
+ * Whether a partition with nothing buffered is known to hold unread
+ * records: the broker's high watermark (as the last fetch gave it) is
+ * past where it was read to. Before its first fetch answers, it is not
+ * known to be caught up either, and counts as unread. librdkafka's
+ * position steps over transaction markers; the high watermark counts
+ * them, so a partition that looks behind is asked its position.
+ */
+static int
+part_unread(struct kin *ki, struct part *pt)
+{
+	rd_kafka_topic_partition_list_t *one;
+	int64_t lo, hi, at = pt->eof_at >= 0 ? pt->eof_at : pt->taken;
+
+	if (rd_kafka_get_watermark_offsets(ki->rk, pt->topic, pt->partition,
+	    &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
+		return 1;
+	if (at < 0)
+		return 1;
+	if (at >= hi)
+		return 0;
+	one = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(one, pt->topic, pt->partition);
+	if (rd_kafka_position(ki->rk, one) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    one->elems[0].offset > at)
+		at = one->elems[0].offset;
+	rd_kafka_topic_partition_list_destroy(one);
+	return at < hi;
+}
+
+/*
+ * One step of the merge: fills the empty buffers, then writes from the
+ * partition whose record is earliest, for as long as it stays so. Returns
+ * 1 if it wrote, 0 if it must wait (*wait_ms as merge_pick says), -1 to
+ * stop.
+ */
+static int
+merge_step(struct kin *ki, int64_t *wait_ms)
+{
+	static struct merge_view v[MAX_PARTITIONS];
+	struct part *pt;
+	int64_t now = mono_ms(), limit;
+	int i, p, n = ki->nparts < MAX_PARTITIONS ? ki->nparts : MAX_PARTITIONS;
+
+	for (i = 0; i < n; i++) {
+		pt = &ki->parts[i];
+		if (part_fill(ki, pt))
+			return -1;
+		v[i].buffered = pt->nbuf > 0;
+		v[i].head_us = v[i].buffered ? pt->buf_us[pt->head] : 0;
+		v[i].unread = !v[i].buffered && part_unread(ki, pt);
+		if (!v[i].unread)
+			pt->held_since = 0;
+		else if (pt->held_since == 0)
+			pt->held_since = now;
+		v[i].held_ms = v[i].unread ? now - pt->held_since : 0;
+		if (v[i].unread && v[i].held_ms >= ki->max_hold_ms &&
+		    !pt->passed_over) {
+			warnx("%s [%" PRId32 "]: holds unread records but "
+			    "delivered none for %" PRId64 " ms: going on without "
+			    "it (its records may come out of time order)",
+			    pt->topic, pt->partition, v[i].held_ms);
+			pt->passed_over = 1;
+		}
+	}
+	if ((p = merge_pick(v, n, ki->max_hold_ms, wait_ms, &limit)) ==
+	    MERGE_WAIT)
+		return 0;
+	pt = &ki->parts[p];
+	pt->passed_over = 0;
+	while (pt->nbuf > 0 && pt->buf_us[pt->head] <= limit) {
+		rd_kafka_message_t *m = pt->buf[pt->head];
+		int stop;
+
+		pt->head++;
+		pt->nbuf--;
+		stop = take_message(ki, m);
+		rd_kafka_message_destroy(m);
+		if (stop)
+			return -1;
+		if (pt->nbuf == 0 && part_fill(ki, pt))
+			return -1;
+	}
+	if (ki->exit_at_end && all_at_end(ki))
+		return -1;
+	return 1;
+}
+
+/*
+ * --order time: the events of the consumer's own queue (rebalances,
+ * errors) are served between steps; the messages come from each
+ * partition's queue, merged. Waiting is on the wake pipe, which each
+ * queue writes to when it gets something.
+ */
+static void
+consume_merged(struct kin *ki)
+{
+	rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(ki->rk);
+	rd_kafka_message_t *m;
+	struct pollfd pfd;
+	char drain[64];
+	int64_t wait_ms;
+	int rc = 0;
+
+	if (q == NULL)
+		errx(KP_EXIT_FAIL, "no consumer queue");
+	rd_kafka_queue_io_event_enable(q, ki->wake[1], "1", 1);
+	ki->last_flush = mono_ms();
+	while (rc >= 0 && !kp_stop_signal && !ki->stdout_gone) {
+		while (rc >= 0 && (m = rd_kafka_consumer_poll(ki->rk, 0)) != NULL) {
+			/* Errors; a message only before its queue was set. */
+			if (take_message(ki, m))
+				rc = -1;
+			rd_kafka_message_destroy(m);
+		}
+		if (rc < 0 || (ki->exit_at_end && all_at_end(ki)))
+			break;
+		if ((rc = merge_step(ki, &wait_ms)) > 0) {
+			if (mono_ms() - ki->last_flush >= FLUSH_INTERVAL_MS)
+				flush_and_store(ki);
+			continue;
+		}
+		if (rc < 0)
+			break;
+		if (ki->dirty)
+			flush_and_store(ki);
+		pfd.fd = ki->wake[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait_ms >= 0 && wait_ms < 100 ?
+		    (int)wait_ms + 1 : 100) > 0)
+			while (read(ki->wake[0], drain, sizeof(drain)) > 0)
+				;
+	}
+	flush_and_store(ki);
+	rd_kafka_queue_io_event_enable(q, -1, NULL, 0);
+	rd_kafka_queue_destroy(q);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -777,11 +1029,14 @@ main(int argc, char *argv[])
 	char errstr[512];
 	int ch, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
+	const char *ts_path = EVENTTIME_DEFAULT_PATH, *ts_unit = NULL;
 
 	memset(&ki, 0, sizeof(ki));
 	ki.drain_ms = 10000;
+	ki.merge = 1;
+	ki.max_hold_ms = KIN_MAX_HOLD_MS;
 	kconf_init(&kc);
-	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "c:Eeg:ho:p:V",
+	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "c:Eeg:ho:p:t:V",
 	    longopts, NULL)) != -1) {
 		if (kconf_option(&kc, ch, optarg))
 			continue;
@@ -825,6 +1080,26 @@ main(int argc, char *argv[])
 				errx(KP_EXIT_USAGE,
 				    "--drain-timeout: not a duration: %s", optarg);
 			break;
+		case 't':
+			ts_path = optarg;
+			break;
+		case OPT_TS_UNIT:
+			ts_unit = optarg;
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "time") == 0)
+				ki.merge = 1;
+			else if (strcmp(optarg, "fetch") == 0)
+				ki.merge = 0;
+			else
+				errx(KP_EXIT_USAGE, "--order %s: not time or fetch",
+				    optarg);
+			break;
+		case OPT_MAX_HOLD:
+			if (parse_duration_ms(optarg, &ki.max_hold_ms) != 0)
+				errx(KP_EXIT_USAGE,
+				    "--max-hold: not a duration: %s", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return KP_EXIT_OK;
@@ -838,6 +1113,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (eventtime_unit_us(ts_unit) < 0)
+		errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms or us", ts_unit);
+	if (eventtime_init(&ki.ts, ts_path, ts_unit) != 0)
+		errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b", ts_path);
 	if (argc < 1) {
 		usage(stderr);
 		return KP_EXIT_USAGE;
@@ -859,8 +1138,18 @@ main(int argc, char *argv[])
 		jv_free(g);
 	}
 
-	kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ? "true" :
-	    "false");
+	/* The merge learns from a partition's end that it is caught up. */
+	if (ki.merge)
+		kconf_set(kc.conf, "enable.partition.eof", "true");
+	else
+		kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ?
+		    "true" : "false");
+	if (ki.merge) {
+		if (pipe2(ki.wake, O_NONBLOCK | O_CLOEXEC) != 0)
+			err(KP_EXIT_FAIL, "pipe");
+	} else {
+		ki.wake[0] = ki.wake[1] = -1;
+	}
 	if (rd_kafka_version() >= KIN_FETCH_BACKOFF_VERSION) {
 		/*
 		 * A full pre-fetch queue (a pipe slower than the broker) holds
@@ -938,7 +1227,10 @@ main(int argc, char *argv[])
 		assign_topics(&ki, argv, argc, connect_timeout);
 	}
 
-	consume(&ki);
+	if (ki.merge)
+		consume_merged(&ki);
+	else
+		consume(&ki);
 
 	if (ki.eos) {
 		/*
@@ -958,6 +1250,11 @@ main(int argc, char *argv[])
 	if (!ki.stdout_gone && out_close() < 0)
 		status = KP_EXIT_FAIL;
 	parts_set(&ki, NULL);
+	eventtime_free(&ki.ts);
+	if (ki.merge) {
+		close(ki.wake[0]);
+		close(ki.wake[1]);
+	}
 	rd_kafka_topic_partition_list_destroy(ki.seen);
 	free(ki.only_parts);
 	free(ki.group_json);
