@@ -138,6 +138,28 @@ for line in sys.stdin:
 	[[ "$stderr" == *"late records not joined"* ]]
 }
 
+@test "--left-delay, --right-delay: a disordered input loses nothing with its own delay, the other keeps 0" {
+	# The left is out of order by up to 19 s and goes on after the right,
+	# in order, has ended: from then on the join's watermark is the left's
+	# own, its newest time minus its own delay.
+	gen -n 1000 --prefix l --seed 71 --step 1000 --disorder 20000 > "$W/l"
+	gen -n 300 --prefix r --seed 72 --step 1000 --jitter 900 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 5000 5000 left 1 -w 5s --left-delay 20s --right-delay 0
+	# -d is the delay of an input not given one.
+	same_as_sql "$W/l" "$W/r" 5000 5000 left 1 -w 5s -d 0 --left-delay 20s
+	run --separate-stderr wjoin -w 5s --type left -d 0 --left-delay 20s "$W/r" < "$W/l"
+	assert_success
+	assert_equal "$stderr" ""
+	# The same delay on the other input, or on neither, does not help the left.
+	local args
+	for args in "--left-delay 0 --right-delay 20s" "-d 0"; do
+		run --separate-stderr wjoin -w 5s --type left $args "$W/r" < "$W/l"
+		assert_success
+		[[ "$stderr" =~ late\ records\ not\ joined\ \(([0-9]+)\ left,\ 0\ right\) ]]
+		[ "${BASH_REMATCH[1]}" -gt 100 ]
+	done
+}
+
 @test "SQL: keyed by a path, out of order, many keys" {
 	gen -n 3000 --prefix l --seed 3 --keys 20 --step 200 --disorder 3000 > "$W/l"
 	gen -n 3000 --prefix r --seed 4 --keys 20 --step 200 --disorder 3000 > "$W/r"
@@ -518,6 +540,11 @@ for line in sys.stdin:
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s --stats 0 /dev/null
 	assert_failure 2
+	run --separate-stderr wjoin -w 1s --left-delay -1s /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: --left-delay -1s: not a duration like 1500ms, 30s, 5m, 2h"
+	run --separate-stderr wjoin -w 1s --right-delay 1x /dev/null
+	assert_failure 2
 	run --separate-stderr wjoin -w 1s --late /nonexistent/dir/x /dev/null
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s /nonexistent/file < /dev/null
@@ -529,6 +556,7 @@ for line in sys.stdin:
 	run wjoin -h
 	assert_success
 	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
+	assert_line --index 2 --partial "[--right-delay DUR] [--right-key EXPR]"
 	assert_line --index 3 --partial "[--ts-unit UNIT] [--type TYPE] FILE"
 	run wjoin -V
 	assert_success

@@ -5,8 +5,8 @@
 
 void
 join_init(struct join *j, enum join_type type, int keyed, int64_t before_us,
-    int64_t after_us, int64_t delay_us, int64_t idle_ms, int64_t now_ms,
-    join_emit_fn *emit, void *arg)
+    int64_t after_us, const int64_t delay_us[2], int64_t idle_ms,
+    int64_t now_ms, join_emit_fn *emit, void *arg)
 {
 	memset(j, 0, sizeof(*j));
 	j->before = before_us;

@@ -26,8 +26,8 @@
 
 enum {
 	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
-	OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT,
-	OPT_TS_UNIT, OPT_TYPE
+	OPT_LEFT_DELAY, OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_DELAY,
+	OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT, OPT_TS_UNIT, OPT_TYPE
 };
 
 static const struct option longopts[] = {
@@ -39,8 +39,10 @@ static const struct option longopts[] = {
 	{ "idle",      required_argument, NULL, OPT_IDLE },
 	{ "key",       required_argument, NULL, 'k' },
 	{ "late",      required_argument, NULL, OPT_LATE },
+	{ "left-delay", required_argument, NULL, OPT_LEFT_DELAY },
 	{ "left-key",  required_argument, NULL, OPT_LEFT_KEY },
 	{ "rejects",   required_argument, NULL, OPT_REJECTS },
+	{ "right-delay", required_argument, NULL, OPT_RIGHT_DELAY },
 	{ "right-key", required_argument, NULL, OPT_RIGHT_KEY },
 	{ "stats",     required_argument, NULL, OPT_STATS },
 	{ "strict",    no_argument,       NULL, OPT_STRICT },
@@ -73,10 +75,11 @@ usage(FILE *fp)
 	fprintf(fp, "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR] "
 	    "[--after DUR] [--as NAME,NAME]\n"
 	    "             [--before DUR] [--emit EXPR] [--idle DUR] "
-	    "[--late FILE] [--left-key EXPR]\n"
-	    "             [--rejects FILE] [--right-key EXPR] "
-	    "[--stats SECONDS] [--strict]\n"
-	    "             [--ts-unit UNIT] [--type TYPE] FILE\n");
+	    "[--late FILE] [--left-delay DUR]\n"
+	    "             [--left-key EXPR] [--rejects FILE] "
+	    "[--right-delay DUR] [--right-key EXPR]\n"
+	    "             [--stats SECONDS] [--strict] [--ts-unit UNIT] "
+	    "[--type TYPE] FILE\n");
 }
 
 /* A duration option in µs; exits 2 if it is not one. */
@@ -255,7 +258,7 @@ main(int argc, char *argv[])
 	const char *ts = ".ts", *key = NULL, *lkey = NULL, *rkey = NULL;
 	const char *as = NULL, *emit = NULL, *rejects_path = NULL;
 	int64_t window = -1, before = -1, after = -1, delay = 0, idle = 0;
-	int64_t unit = 1000;
+	int64_t unit = 1000, side_delay[2] = { -1, -1 };
 	enum join_type type = JOIN_INNER;
 	int ch, side, failed = 0, strict = 0, status = KP_EXIT_OK;
 	unsigned long taken = 0, late;
@@ -293,11 +296,19 @@ main(int argc, char *argv[])
 		case OPT_LATE:
 			run.late_path = optarg;
 			break;
+		case OPT_LEFT_DELAY:
+			side_delay[SIDE_LEFT] = duration_us("--left-delay",
+			    optarg);
+			break;
 		case OPT_LEFT_KEY:
 			lkey = optarg;
 			break;
 		case OPT_REJECTS:
 			rejects_path = optarg;
+			break;
+		case OPT_RIGHT_DELAY:
+			side_delay[SIDE_RIGHT] = duration_us("--right-delay",
+			    optarg);
 			break;
 		case OPT_RIGHT_KEY:
 			rkey = optarg;
@@ -337,6 +348,9 @@ main(int argc, char *argv[])
 		before = window < 0 ? 0 : window;
 	if (after < 0)
 		after = window < 0 ? 0 : window;
+	for (side = 0; side < 2; side++)
+		if (side_delay[side] < 0)
+			side_delay[side] = delay;
 	if (lkey == NULL)
 		lkey = key;
 	if (rkey == NULL)
@@ -358,8 +372,8 @@ main(int argc, char *argv[])
 	if (run.late_path != NULL &&
 	    (run.late = fopen(run.late_path, "a")) == NULL)
 		err(KP_EXIT_USAGE, "%s", run.late_path);
-	join_init(&run.join, type, lkey != NULL, before, after, delay, idle,
-	    mono_ms(), on_output, &run);
+	join_init(&run.join, type, lkey != NULL, before, after, side_delay,
+	    idle, mono_ms(), on_output, &run);
 	positions_init(&run.pos);
 	run.join.pos = &run.pos;
 	run.out.eos = &run.pos.on;

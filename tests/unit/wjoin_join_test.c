@@ -48,6 +48,8 @@ is(const char *want, const char *what)
 #define L	SIDE_LEFT
 #define R	SIDE_RIGHT
 
+static const int64_t no_delay[2] = { 0, 0 }, delay50[2] = { 50, 50 };
+
 int
 main(void)
 {
@@ -55,7 +57,7 @@ main(void)
 	int i;
 
 	/* before 10, after 20: r.ts - l.ts in [-10, 20]. */
-	join_init(&j, JOIN_INNER, 0, 10, 20, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_INNER, 0, 10, 20, no_delay, 0, 0, collect, NULL);
 	add(&j, L, 100, "l100");
 	add(&j, R, 89, "r89");
 	add(&j, R, 90, "r90");
@@ -74,7 +76,7 @@ main(void)
 	join_free(&j);
 
 	/* Outer joins: the null comes only once the window has closed. */
-	join_init(&j, JOIN_FULL, 0, 10, 10, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_FULL, 0, 10, 10, no_delay, 0, 0, collect, NULL);
 	add(&j, L, 100, "a");
 	add(&j, R, 100, "b");
 	is("a-b", "a pair");
@@ -101,7 +103,7 @@ main(void)
 	join_free(&j);
 
 	/* The watermark closes a window: the null comes then, not at the end. */
-	join_init(&j, JOIN_RIGHT, 0, 10, 10, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_RIGHT, 0, 10, 10, no_delay, 0, 0, collect, NULL);
 	add(&j, R, 100, "a");
 	add(&j, L, 105, "b");
 	add(&j, R, 130, "c");
@@ -119,7 +121,7 @@ main(void)
 	join_free(&j);
 
 	/* Late records are counted and not joined. */
-	join_init(&j, JOIN_LEFT, 0, 5, 5, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_LEFT, 0, 5, 5, no_delay, 0, 0, collect, NULL);
 	add(&j, L, 100, "a");
 	add(&j, R, 100, "b");
 	add(&j, R, 200, "c");
@@ -137,7 +139,7 @@ main(void)
 	join_free(&j);
 
 	/* Delay: out-of-order records within it are all joined. */
-	join_init(&j, JOIN_INNER, 0, 0, 0, 50, 0, 0, collect, NULL);
+	join_init(&j, JOIN_INNER, 0, 0, 0, delay50, 0, 0, collect, NULL);
 	add(&j, L, 100, "a");
 	add(&j, R, 140, "x");
 	add(&j, L, 140, "b");
@@ -149,7 +151,7 @@ main(void)
 	join_free(&j);
 
 	/* Once one side has ended, the other side's records are not kept. */
-	join_init(&j, JOIN_RIGHT, 0, 10, 10, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_RIGHT, 0, 10, 10, no_delay, 0, 0, collect, NULL);
 	add(&j, L, 100, "a");
 	add(&j, L, 200, "b");
 	join_eof(&j, L);
@@ -164,7 +166,7 @@ main(void)
 	join_free(&j);
 
 	/* Keyed: only equal keys meet; a null key meets nothing. */
-	join_init(&j, JOIN_FULL, 1, 10, 10, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_FULL, 1, 10, 10, no_delay, 0, 0, collect, NULL);
 	add_key(&j, L, 100, "1", "a1");
 	add_key(&j, L, 100, "2", "a2");
 	add_key(&j, L, 100, NULL, "anull");
@@ -183,7 +185,7 @@ main(void)
 	join_free(&j);
 
 	/* State stays bounded by the window on a long in-order stream. */
-	join_init(&j, JOIN_INNER, 0, 1000, 1000, 0, 0, 0, collect, NULL);
+	join_init(&j, JOIN_INNER, 0, 1000, 1000, no_delay, 0, 0, collect, NULL);
 	{
 		size_t peak = 0;
 
@@ -199,7 +201,7 @@ main(void)
 	join_free(&j);
 
 	/* Idleness releases state held by a quiet side. */
-	join_init(&j, JOIN_INNER, 0, 10, 10, 0, 1000, 0, collect, NULL);
+	join_init(&j, JOIN_INNER, 0, 10, 10, no_delay, 1000, 0, collect, NULL);
 	for (i = 0; i < 100; i++)
 		add(&j, L, i * 100, "x");
 	tap_ok(j.store[L].count == 100, "a quiet right side: the left is kept");
