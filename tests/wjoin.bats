@@ -45,7 +45,7 @@ oracle() {
 	    FROM json_each(CAST(readfile('$W/oracle.r.json') AS TEXT));
 	SELECT coalesce(json_extract(l.j, '\$.id'), 'null') || '|' ||
 	    coalesce(json_extract(r.j, '\$.id'), 'null')
-	FROM l $join r ON r.t BETWEEN l.t - $before AND l.t + $after AND ($cond);
+	FROM l $join r ON r.t BETWEEN l.t - ($before) AND l.t + ($after) AND ($cond);
 	SQL
 }
 
@@ -69,6 +69,17 @@ same_as_sql() {
 	ids < "$W/out" > "$W/got"
 	[ -s "$W/want" ] || { echo "the oracle found nothing: a useless test"; return 1; }
 	diff -u "$W/want" "$W/got"
+}
+
+# disordered PREFIX SEED: 2000 records, keys u0 to u2, times in epoch ms on a
+# 100 ms grid (so that windows of 0 and exact bounds find pairs), each up to
+# 3.8 s behind the newest before it.
+disordered() {
+	python3 -c 'import random, sys
+rnd = random.Random(int(sys.argv[2]))
+for i in range(2000):
+    t = 1795478400000 + 200 * i + 100 * rnd.randint(0, 10) - 100 * rnd.randint(0, 30)
+    print("{\"id\":\"%s%d\",\"k\":\"u%d\",\"ts\":%d}" % (sys.argv[1], i, rnd.randrange(3), t))' "$1" "$2"
 }
 
 # trickle SECONDS: copies stdin to stdout a line at a time, pausing after each.
@@ -122,6 +133,48 @@ for line in sys.stdin:
 	same_as_sql "$W/l" "$W/r" 3000 500 inner 1 --before 3s --after 500ms
 	same_as_sql "$W/l" "$W/r" 500 3000 inner 1 --before 500ms --after 3s
 	same_as_sql "$W/l" "$W/r" 2000 1500 inner 1 -w 2s --after 1.5s
+}
+
+@test "SQL: windows that hold 0 or not, random disorder within -d, inner, left, right and full" {
+	local window type before after nulls=0
+	disordered l 81 > "$W/l"
+	disordered r 82 > "$W/r"
+	# BEFORE_MS AFTER_MS: r.ts - l.ts in [-5s, 5s], [1s, 3s], [-3s, -1s],
+	# [0, 0], and [30s, 32s], beyond the delay.
+	for window in "5000 5000" "-1000 3000" "3000 -1000" "0 0" "-30000 32000"; do
+		read -r before after <<< "$window"
+		for type in inner left right full; do
+			same_as_sql "$W/l" "$W/r" "$before" "$after" "$type" \
+			    "json_extract(l.j, '\$.k') = json_extract(r.j, '\$.k')" \
+			    -k .k --before "${before}ms" --after "${after}ms" -d 4s
+			nulls=$(( nulls + $(grep -c null "$W/want" || true) ))
+		done
+	done
+	# [1s, 3s] the other way round: the right input as the left.
+	for type in inner left right full; do
+		same_as_sql "$W/r" "$W/l" -1000 3000 "$type" 1 --before -1s --after 3s -d 4s
+	done
+	# Null rows were checked too, and the disorder needed the delay.
+	[ "$nulls" -gt 1000 ]
+	run --separate-stderr wjoin -k .k -w 5s -d 0 "$W/r" < "$W/l"
+	[[ "$stderr" == *"late records not joined"* ]]
+}
+
+@test "SQL: Flink's l.t BETWEEN r.t + 1s AND r.t + 3s is --before 3s --after -1s" {
+	disordered l 83 > "$W/l"
+	disordered r 84 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 1000000 1000000 full \
+	    "l.t BETWEEN r.t + 1000 AND r.t + 3000" --before 3s --after -1s -d 4s
+}
+
+@test "SQL: Spark's strict l.t < r.t - 5s, with an upper bound, is --before -5001ms on whole milliseconds" {
+	printf '%s\n' '{"id":"l","ts":1795478400000}' > "$W/l"
+	for d in 4999 5000 5001 5002 9999 10000 10001; do
+		printf '{"id":"r%s","ts":%s}\n' "$d" $(( 1795478400000 + d ))
+	done > "$W/r"
+	same_as_sql "$W/l" "$W/r" 1000000 1000000 inner \
+	    "l.t < r.t - 5000 AND l.t >= r.t - 10000" --before -5001ms --after 10s
+	assert_equal "$(cat "$W/got")" $'l|r10000\nl|r5001\nl|r5002\nl|r9999'
 }
 
 @test "SQL: out of order within the delay, epoch-ms times: nothing is late" {
@@ -539,6 +592,26 @@ for line in sys.stdin:
 	run --separate-stderr wjoin -w 1s --emit '{' /dev/null
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s --stats 0 /dev/null
+	assert_failure 2
+	# Bounds may be negative, but the window not empty.
+	run --separate-stderr wjoin --before 1s --after -2s /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: an empty window: r.ts - l.ts at least -1000ms (minus --before) and at most -2000ms (--after)"
+	run --separate-stderr wjoin --before -1s /dev/null
+	assert_failure 2
+	[[ "$stderr" == *"empty window"* ]]
+	run --separate-stderr wjoin --before 1s --after -1001ms /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin --before 1s --after -1s /dev/null < /dev/null
+	assert_success
+	run --separate-stderr wjoin --after -x /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: --after -x: not a duration like 1500ms, 30s, -5m"
+	run --separate-stderr wjoin --after --1s /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w -1s /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s -d -1s /dev/null
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s --left-delay -1s /dev/null
 	assert_failure 2

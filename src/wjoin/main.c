@@ -5,6 +5,7 @@
  * come, and both inputs are read at once, the one behind in event time
  * first.
  */
+#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -92,6 +93,23 @@ duration_us(const char *opt, const char *s)
 		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
 		    "5m, 2h", opt, s);
 	return ms * 1000;
+}
+
+/*
+ * A window bound in µs, which may be negative: "--after -1s" lets the
+ * right record be at most 1 s before the left one. Exits 2 if bad.
+ */
+static int64_t
+bound_us(const char *opt, const char *s)
+{
+	int64_t ms;
+	int neg = s[0] == '-';
+
+	if ((neg && !isdigit((unsigned char)s[1]) && s[1] != '.') ||
+	    parse_duration_ms(s + neg, &ms) != 0 || ms > INT64_MAX / 1000)
+		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
+		    "-5m", opt, s);
+	return neg ? -ms * 1000 : ms * 1000;
 }
 
 static enum join_type
@@ -257,10 +275,11 @@ main(int argc, char *argv[])
 	static struct run run;
 	const char *ts = ".ts", *key = NULL, *lkey = NULL, *rkey = NULL;
 	const char *as = NULL, *emit = NULL, *rejects_path = NULL;
-	int64_t window = -1, before = -1, after = -1, delay = 0, idle = 0;
-	int64_t unit = 1000, side_delay[2] = { -1, -1 };
+	int64_t window = -1, before = 0, after = 0, idle = 0, unit = 1000;
+	int64_t delay = 0, side_delay[2] = { -1, -1 };
 	enum join_type type = JOIN_INNER;
 	int ch, side, failed = 0, strict = 0, status = KP_EXIT_OK;
+	int have_before = 0, have_after = 0;
 	unsigned long taken = 0, late;
 
 	while ((ch = getopt_long(argc, argv, "d:hk:t:Vw:", longopts,
@@ -279,13 +298,15 @@ main(int argc, char *argv[])
 			window = duration_us("-w", optarg);
 			break;
 		case OPT_AFTER:
-			after = duration_us("--after", optarg);
+			after = bound_us("--after", optarg);
+			have_after = 1;
 			break;
 		case OPT_AS:
 			as = optarg;
 			break;
 		case OPT_BEFORE:
-			before = duration_us("--before", optarg);
+			before = bound_us("--before", optarg);
+			have_before = 1;
 			break;
 		case OPT_EMIT:
 			emit = optarg;
@@ -342,12 +363,16 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	if (window < 0 && before < 0 && after < 0)
+	if (window < 0 && !have_before && !have_after)
 		errx(KP_EXIT_USAGE, "no window: give -w, or --before and --after");
-	if (before < 0)
+	if (!have_before)
 		before = window < 0 ? 0 : window;
-	if (after < 0)
+	if (!have_after)
 		after = window < 0 ? 0 : window;
+	if (-before > after)
+		errx(KP_EXIT_USAGE, "an empty window: r.ts - l.ts at least "
+		    "%lldms (minus --before) and at most %lldms (--after)",
+		    (long long)(-before / 1000), (long long)(after / 1000));
 	for (side = 0; side < 2; side++)
 		if (side_delay[side] < 0)
 			side_delay[side] = delay;
