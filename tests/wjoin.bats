@@ -82,6 +82,21 @@ for i in range(2000):
     print("{\"id\":\"%s%d\",\"k\":\"u%d\",\"ts\":%d}" % (sys.argv[1], i, rnd.randrange(3), t))' "$1" "$2"
 }
 
+# at_watermark DELAY_MS SIDE: into $W/l and $W/r, records such that, read
+# in event-time order, the join's watermark is exactly T when SIDE's (l or
+# r) records at T and at T - 1 ms come: the other input sends T + DELAY,
+# then T + DELAY + 2 ms; SIDE sends T + DELAY + 1 ms, T, T - 1 ms. With
+# -w DELAY+1ms the pairs are then l0|r0, l0|r1 and l1|r0, and SIDE's third
+# record is late (one more pair if it were not).
+at_watermark() {
+	local t=1795478400000 d=$1 side=$2 other
+	other=$([ "$side" = l ] && echo r || echo l)
+	printf '{"id":"%s","ts":%s}\n' "${side}0" $(( t + d + 1 )) "${side}1" "$t" \
+	    "${side}2" $(( t - 1 )) > "$W/$side"
+	printf '{"id":"%s","ts":%s}\n' "${other}0" $(( t + d )) "${other}1" $(( t + d + 2 )) \
+	    > "$W/$other"
+}
+
 # trickle SECONDS: copies stdin to stdout a line at a time, pausing after each.
 trickle() {
 	python3 -uc 'import sys, time
@@ -175,6 +190,26 @@ for line in sys.stdin:
 	same_as_sql "$W/l" "$W/r" 1000000 1000000 inner \
 	    "l.t < r.t - 5000 AND l.t >= r.t - 10000" --before -5001ms --after 10s
 	assert_equal "$(cat "$W/got")" $'l|r10000\nl|r5001\nl|r5002\nl|r9999'
+}
+
+@test "the default delay is a minute: 20 s of disorder loses nothing, a record exactly 1m behind is joined, 1m 1ms is late" {
+	mockgen -r 0 -n 6000 -s C,D --id --seed 9 --start 2026-11-24T00:00:00Z \
+	    --step 1s --disorder 20s --ts-format epoch-ms > "$W/cd"
+	split_cd "$W/cd"
+	same_as_sql "$W/cd.C" "$W/cd.D" 5000 5000 inner 1 -w 5s
+	same_as_sql "$W/cd.C" "$W/cd.D" 5000 5000 full 1 -w 5s
+	run --separate-stderr wjoin -w 5s --stats 1000 "$W/cd.D" < "$W/cd.C"
+	assert_success
+	[[ "$stderr" == *'"late":0,'* ]]
+	local side
+	for side in l r; do
+		at_watermark 60000 "$side"
+		run --separate-stderr wjoin -w 60001ms --late "$W/late.$side" "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$(ids <<< "$output")" $'l0|r0\nl0|r1\nl1|r0'
+		[[ "$stderr" == "wjoin: 1 late record not joined "* ]]
+		assert_equal "$(jq -r .id "$W/late.$side")" "${side}2"
+	done
 }
 
 @test "SQL: out of order within the delay, epoch-ms times: nothing is late" {
@@ -290,7 +325,8 @@ for line in sys.stdin:
 @test "late records go to --late, are counted, and nothing else is lost" {
 	gen -n 2000 --prefix l --seed 41 --step 500 --late 0.05 --late-by 60000 > "$W/l"
 	gen -n 2000 --prefix r --seed 42 --step 500 --late 0.05 --late-by 60000 > "$W/r"
-	run --separate-stderr wjoin --type full -w 1s --late "$W/late" --stats 1000 \
+	# -d 0: a minute behind is within the default delay.
+	run --separate-stderr wjoin --type full -w 1s -d 0 --late "$W/late" --stats 1000 \
 	    "$W/r" < "$W/l"
 	assert_success
 	printf '%s\n' "$output" > "$W/out"
@@ -318,12 +354,13 @@ for line in sys.stdin:
 @test "--idle: a quiet side stops holding back the watermark and the state" {
 	gen -n 200 --prefix r --step 1000 > "$W/r"
 	local first='{"id":"l0","ts":"2026-11-24T00:00:00.000Z"}'
-	# The left sends one record and stays open; the right sends 200 s.
+	# The left sends one record and stays open; the right sends 200 s
+	# (-d 0: with the default delay, the last minute of them would wait).
 	{ echo "$first"; sleep 4; } |
-	    wjoin -w 1s --type right --idle 500ms --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    wjoin -w 1s -d 0 --type right --idle 500ms --stats 0.5 <(cat "$W/r"; sleep 4) \
 	    > "$W/idle.out" 2> "$W/idle.err" &
 	{ echo "$first"; sleep 4; } |
-	    wjoin -w 1s --type right --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    wjoin -w 1s -d 0 --type right --stats 0.5 <(cat "$W/r"; sleep 4) \
 	    > "$W/busy.out" 2> "$W/busy.err" &
 	sleep 2.5
 	# While both inputs are still open:
@@ -346,7 +383,8 @@ for line in sys.stdin:
 	# would all be stored before the other is read.
 	gen -n 20000 --prefix l --step 1000 --seed 51 --jitter 500 > "$W/l"
 	gen -n 20000 --prefix r --step 1000 --seed 52 --jitter 500 > "$W/r"
-	run --separate-stderr wjoin -w 5s --stats 1000 "$W/r" < "$W/l"
+	# -d 0: the default delay would keep a minute's worth more.
+	run --separate-stderr wjoin -w 5s -d 0 --stats 1000 "$W/r" < "$W/l"
 	assert_success
 	[[ "$stderr" =~ \"state_max\":([0-9]+), ]]
 	echo "state_max ${BASH_REMATCH[1]}"
@@ -369,6 +407,7 @@ for line in sys.stdin:
 }
 
 @test "live: a pair is written as soon as its second record arrives" {
+	# With the default delay of a minute: a delay holds back no inner pair.
 	local pid out
 	mkfifo "$W/right"
 	coproc JOIN { exec wjoin -w 1m "$W/right"; }

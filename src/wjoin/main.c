@@ -24,6 +24,12 @@
 
 /* Idleness and --stats are looked at after this many records. */
 #define TICK_EVERY	1024
+/*
+ * The default -d: producers that retry or batch put records of one input
+ * out of order by seconds, and a record lost as late is lost for good;
+ * inner pairs are not held back by it, only state and outer null rows.
+ */
+#define DEFAULT_DELAY_US	(INT64_C(60) * 1000 * 1000)
 
 enum {
 	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
@@ -276,7 +282,7 @@ main(int argc, char *argv[])
 	const char *ts = ".ts", *key = NULL, *lkey = NULL, *rkey = NULL;
 	const char *as = NULL, *emit = NULL, *rejects_path = NULL;
 	int64_t window = -1, before = 0, after = 0, idle = 0, unit = 1000;
-	int64_t delay = 0, side_delay[2] = { -1, -1 };
+	int64_t delay = DEFAULT_DELAY_US, side_delay[2] = { -1, -1 };
 	enum join_type type = JOIN_INNER;
 	int ch, side, failed = 0, strict = 0, status = KP_EXIT_OK;
 	int have_before = 0, have_after = 0;

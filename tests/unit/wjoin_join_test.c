@@ -273,6 +273,23 @@ main(void)
 	tap_ok(add(&j, R, 89, "z") == 1, "beyond the delay is late");
 	join_free(&j);
 
+	/*
+	 * A delay holds back outer null rows, by the delay: a's window closes
+	 * at 110, and the null comes once both inputs are 50 past that.
+	 */
+	join_init(&j, JOIN_LEFT, 0, 10, 10, delay50, 0, 0, collect, NULL);
+	add(&j, L, 100, "a");
+	add(&j, R, 300, "z");
+	add(&j, L, 160, "b");
+	is("", "both inputs at 160 or more: a (100) could still meet a right at 110");
+	add(&j, L, 161, "c");
+	is("a-_", "at 161 it no longer can: a goes out with null");
+	add(&j, R, 305, "y");
+	add(&j, L, 300, "d");
+	is("d-z d-y b-_ c-_", "pairs are not held back: each when its second "
+	    "record comes; b and c, 50 past their windows, go with null");
+	join_free(&j);
+
 	/* Once one side has ended, the other side's records are not kept. */
 	join_init(&j, JOIN_RIGHT, 0, 10, 10, no_delay, 0, 0, collect, NULL);
 	add(&j, L, 100, "a");
