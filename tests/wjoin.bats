@@ -212,6 +212,24 @@ for line in sys.stdin:
 	done
 }
 
+@test "late means below the watermark: with -d 20s a record exactly 20 s behind is joined, 20.001 s behind is late" {
+	local side
+	for side in l r; do
+		at_watermark 20000 "$side"
+		run --separate-stderr wjoin -w 20001ms -d 20s --late "$W/late" "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$(ids <<< "$output")" $'l0|r0\nl0|r1\nl1|r0'
+		[[ "$stderr" == "wjoin: 1 late record not joined "* ]]
+		assert_equal "$(jq -r .id "$W/late")" "${side}2"
+		rm "$W/late"
+		# A millisecond more delay, and that one is joined too.
+		run --separate-stderr wjoin -w 20001ms -d 20001ms "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$stderr" ""
+		assert_equal "$(wc -l <<< "$output")" 4
+	done
+}
+
 @test "SQL: out of order within the delay, epoch-ms times: nothing is late" {
 	mockgen -r 0 -n 6000 -s C,D --id --seed 9 --start 2026-11-24T00:00:00Z \
 	    --step 1s --disorder 20s --ts-format epoch-ms > "$W/cd"
