@@ -449,6 +449,27 @@ for line in sys.stdin:
 	exec {rfd}>&-
 }
 
+@test "live: a quiet input holds back no pair, the other's records are joined as they come" {
+	local pid out i
+	mkfifo "$W/right"
+	coproc JOIN { exec wjoin -w 1m "$W/right"; }
+	pid=$JOIN_PID
+	exec {rfd}> "$W/right"
+	echo '{"id":"r1","ts":"2026-11-24T00:00:00Z"}' >&"$rfd"
+	# The right now sends nothing, its input open, and is behind the left in
+	# event time: wjoin waits for it at most 10 ms, not for its next record.
+	for i in 1 2 3 4 5; do
+		sleep 0.2
+		echo "{\"id\":\"l$i\",\"ts\":\"2026-11-24T00:00:0${i}Z\"}" >&"${JOIN[1]}"
+		out=
+		read -t 1 -r out <&"${JOIN[0]}" || true
+		assert_equal "$(jq -r '"\(.left.id)|\(.right.id)"' <<< "$out")" "l$i|r1"
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	exec {rfd}>&-
+}
+
 @test "live, both inputs streaming: each pair goes out while they still flow" {
 	# A record every 5 ms, alternating sides, for 3 s. Each pair used to
 	# wait in wjoin's output buffer for as long as neither input paused
