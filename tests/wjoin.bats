@@ -45,7 +45,7 @@ oracle() {
 	    FROM json_each(CAST(readfile('$W/oracle.r.json') AS TEXT));
 	SELECT coalesce(json_extract(l.j, '\$.id'), 'null') || '|' ||
 	    coalesce(json_extract(r.j, '\$.id'), 'null')
-	FROM l $join r ON r.t BETWEEN l.t - $before AND l.t + $after AND ($cond);
+	FROM l $join r ON r.t BETWEEN l.t - ($before) AND l.t + ($after) AND ($cond);
 	SQL
 }
 
@@ -69,6 +69,32 @@ same_as_sql() {
 	ids < "$W/out" > "$W/got"
 	[ -s "$W/want" ] || { echo "the oracle found nothing: a useless test"; return 1; }
 	diff -u "$W/want" "$W/got"
+}
+
+# disordered PREFIX SEED: 2000 records, keys u0 to u2, times in epoch ms on a
+# 100 ms grid (so that windows of 0 and exact bounds find pairs), each up to
+# 3.8 s behind the newest before it.
+disordered() {
+	python3 -c 'import random, sys
+rnd = random.Random(int(sys.argv[2]))
+for i in range(2000):
+    t = 1795478400000 + 200 * i + 100 * rnd.randint(0, 10) - 100 * rnd.randint(0, 30)
+    print("{\"id\":\"%s%d\",\"k\":\"u%d\",\"ts\":%d}" % (sys.argv[1], i, rnd.randrange(3), t))' "$1" "$2"
+}
+
+# at_watermark DELAY_MS SIDE: into $W/l and $W/r, records such that, read
+# in event-time order, the join's watermark is exactly T when SIDE's (l or
+# r) records at T and at T - 1 ms come: the other input sends T + DELAY,
+# then T + DELAY + 2 ms; SIDE sends T + DELAY + 1 ms, T, T - 1 ms. With
+# -w DELAY+1ms the pairs are then l0|r0, l0|r1 and l1|r0, and SIDE's third
+# record is late (one more pair if it were not).
+at_watermark() {
+	local t=1795478400000 d=$1 side=$2 other
+	other=$([ "$side" = l ] && echo r || echo l)
+	printf '{"id":"%s","ts":%s}\n' "${side}0" $(( t + d + 1 )) "${side}1" "$t" \
+	    "${side}2" $(( t - 1 )) > "$W/$side"
+	printf '{"id":"%s","ts":%s}\n' "${other}0" $(( t + d )) "${other}1" $(( t + d + 2 )) \
+	    > "$W/$other"
 }
 
 # trickle SECONDS: copies stdin to stdout a line at a time, pausing after each.
@@ -124,6 +150,86 @@ for line in sys.stdin:
 	same_as_sql "$W/l" "$W/r" 2000 1500 inner 1 -w 2s --after 1.5s
 }
 
+@test "SQL: windows that hold 0 or not, random disorder within -d, inner, left, right and full" {
+	local window type before after nulls=0
+	disordered l 81 > "$W/l"
+	disordered r 82 > "$W/r"
+	# BEFORE_MS AFTER_MS: r.ts - l.ts in [-5s, 5s], [1s, 3s], [-3s, -1s],
+	# [0, 0], and [30s, 32s], beyond the delay.
+	for window in "5000 5000" "-1000 3000" "3000 -1000" "0 0" "-30000 32000"; do
+		read -r before after <<< "$window"
+		for type in inner left right full; do
+			same_as_sql "$W/l" "$W/r" "$before" "$after" "$type" \
+			    "json_extract(l.j, '\$.k') = json_extract(r.j, '\$.k')" \
+			    -k .k --before "${before}ms" --after "${after}ms" -d 4s
+			nulls=$(( nulls + $(grep -c null "$W/want" || true) ))
+		done
+	done
+	# [1s, 3s] the other way round: the right input as the left.
+	for type in inner left right full; do
+		same_as_sql "$W/r" "$W/l" -1000 3000 "$type" 1 --before -1s --after 3s -d 4s
+	done
+	# Null rows were checked too, and the disorder needed the delay.
+	[ "$nulls" -gt 1000 ]
+	run --separate-stderr wjoin -k .k -w 5s -d 0 "$W/r" < "$W/l"
+	[[ "$stderr" == *"late records not joined"* ]]
+}
+
+@test "SQL: Flink's l.t BETWEEN r.t + 1s AND r.t + 3s is --before 3s --after -1s" {
+	disordered l 83 > "$W/l"
+	disordered r 84 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 1000000 1000000 full \
+	    "l.t BETWEEN r.t + 1000 AND r.t + 3000" --before 3s --after -1s -d 4s
+}
+
+@test "SQL: Spark's strict l.t < r.t - 5s, with an upper bound, is --before -5001ms on whole milliseconds" {
+	printf '%s\n' '{"id":"l","ts":1795478400000}' > "$W/l"
+	for d in 4999 5000 5001 5002 9999 10000 10001; do
+		printf '{"id":"r%s","ts":%s}\n' "$d" $(( 1795478400000 + d ))
+	done > "$W/r"
+	same_as_sql "$W/l" "$W/r" 1000000 1000000 inner \
+	    "l.t < r.t - 5000 AND l.t >= r.t - 10000" --before -5001ms --after 10s
+	assert_equal "$(cat "$W/got")" $'l|r10000\nl|r5001\nl|r5002\nl|r9999'
+}
+
+@test "the default delay is a minute: 20 s of disorder loses nothing, a record exactly 1m behind is joined, 1m 1ms is late" {
+	mockgen -r 0 -n 6000 -s C,D --id --seed 9 --start 2026-11-24T00:00:00Z \
+	    --step 1s --disorder 20s --ts-format epoch-ms > "$W/cd"
+	split_cd "$W/cd"
+	same_as_sql "$W/cd.C" "$W/cd.D" 5000 5000 inner 1 -w 5s
+	same_as_sql "$W/cd.C" "$W/cd.D" 5000 5000 full 1 -w 5s
+	run --separate-stderr wjoin -w 5s --stats 1000 "$W/cd.D" < "$W/cd.C"
+	assert_success
+	[[ "$stderr" == *'"late":0,'* ]]
+	local side
+	for side in l r; do
+		at_watermark 60000 "$side"
+		run --separate-stderr wjoin -w 60001ms --late "$W/late.$side" "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$(ids <<< "$output")" $'l0|r0\nl0|r1\nl1|r0'
+		[[ "$stderr" == "wjoin: 1 late record not joined "* ]]
+		assert_equal "$(jq -r .id "$W/late.$side")" "${side}2"
+	done
+}
+
+@test "late means below the watermark: with -d 20s a record exactly 20 s behind is joined, 20.001 s behind is late" {
+	local side
+	for side in l r; do
+		at_watermark 20000 "$side"
+		run --separate-stderr wjoin -w 20001ms -d 20s --late "$W/late" "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$(ids <<< "$output")" $'l0|r0\nl0|r1\nl1|r0'
+		[[ "$stderr" == "wjoin: 1 late record not joined "* ]]
+		assert_equal "$(jq -r .id "$W/late")" "${side}2"
+		rm "$W/late"
+		# A millisecond more delay, and that one is joined too.
+		run --separate-stderr wjoin -w 20001ms -d 20001ms "$W/r" < "$W/l"
+		assert_success
+		assert_equal "$stderr" ""
+		assert_equal "$(wc -l <<< "$output")" 4
+	done
+}
+
 @test "SQL: out of order within the delay, epoch-ms times: nothing is late" {
 	mockgen -r 0 -n 6000 -s C,D --id --seed 9 --start 2026-11-24T00:00:00Z \
 	    --step 1s --disorder 20s --ts-format epoch-ms > "$W/cd"
@@ -136,6 +242,28 @@ for line in sys.stdin:
 	run --separate-stderr wjoin -w 5s -d 5s "$W/cd.D" < "$W/cd.C"
 	assert_success
 	[[ "$stderr" == *"late records not joined"* ]]
+}
+
+@test "--left-delay, --right-delay: a disordered input loses nothing with its own delay, the other keeps 0" {
+	# The left is out of order by up to 19 s and goes on after the right,
+	# in order, has ended: from then on the join's watermark is the left's
+	# own, its newest time minus its own delay.
+	gen -n 1000 --prefix l --seed 71 --step 1000 --disorder 20000 > "$W/l"
+	gen -n 300 --prefix r --seed 72 --step 1000 --jitter 900 > "$W/r"
+	same_as_sql "$W/l" "$W/r" 5000 5000 left 1 -w 5s --left-delay 20s --right-delay 0
+	# -d is the delay of an input not given one.
+	same_as_sql "$W/l" "$W/r" 5000 5000 left 1 -w 5s -d 0 --left-delay 20s
+	run --separate-stderr wjoin -w 5s --type left -d 0 --left-delay 20s "$W/r" < "$W/l"
+	assert_success
+	assert_equal "$stderr" ""
+	# The same delay on the other input, or on neither, does not help the left.
+	local args
+	for args in "--left-delay 0 --right-delay 20s" "-d 0"; do
+		run --separate-stderr wjoin -w 5s --type left $args "$W/r" < "$W/l"
+		assert_success
+		[[ "$stderr" =~ late\ records\ not\ joined\ \(([0-9]+)\ left,\ 0\ right\) ]]
+		[ "${BASH_REMATCH[1]}" -gt 100 ]
+	done
 }
 
 @test "SQL: keyed by a path, out of order, many keys" {
@@ -215,7 +343,8 @@ for line in sys.stdin:
 @test "late records go to --late, are counted, and nothing else is lost" {
 	gen -n 2000 --prefix l --seed 41 --step 500 --late 0.05 --late-by 60000 > "$W/l"
 	gen -n 2000 --prefix r --seed 42 --step 500 --late 0.05 --late-by 60000 > "$W/r"
-	run --separate-stderr wjoin --type full -w 1s --late "$W/late" --stats 1000 \
+	# -d 0: a minute behind is within the default delay.
+	run --separate-stderr wjoin --type full -w 1s -d 0 --late "$W/late" --stats 1000 \
 	    "$W/r" < "$W/l"
 	assert_success
 	printf '%s\n' "$output" > "$W/out"
@@ -243,12 +372,13 @@ for line in sys.stdin:
 @test "--idle: a quiet side stops holding back the watermark and the state" {
 	gen -n 200 --prefix r --step 1000 > "$W/r"
 	local first='{"id":"l0","ts":"2026-11-24T00:00:00.000Z"}'
-	# The left sends one record and stays open; the right sends 200 s.
+	# The left sends one record and stays open; the right sends 200 s
+	# (-d 0: with the default delay, the last minute of them would wait).
 	{ echo "$first"; sleep 4; } |
-	    wjoin -w 1s --type right --idle 500ms --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    wjoin -w 1s -d 0 --type right --idle 500ms --stats 0.5 <(cat "$W/r"; sleep 4) \
 	    > "$W/idle.out" 2> "$W/idle.err" &
 	{ echo "$first"; sleep 4; } |
-	    wjoin -w 1s --type right --stats 0.5 <(cat "$W/r"; sleep 4) \
+	    wjoin -w 1s -d 0 --type right --stats 0.5 <(cat "$W/r"; sleep 4) \
 	    > "$W/busy.out" 2> "$W/busy.err" &
 	sleep 2.5
 	# While both inputs are still open:
@@ -271,7 +401,8 @@ for line in sys.stdin:
 	# would all be stored before the other is read.
 	gen -n 20000 --prefix l --step 1000 --seed 51 --jitter 500 > "$W/l"
 	gen -n 20000 --prefix r --step 1000 --seed 52 --jitter 500 > "$W/r"
-	run --separate-stderr wjoin -w 5s --stats 1000 "$W/r" < "$W/l"
+	# -d 0: the default delay would keep a minute's worth more.
+	run --separate-stderr wjoin -w 5s -d 0 --stats 1000 "$W/r" < "$W/l"
 	assert_success
 	[[ "$stderr" =~ \"state_max\":([0-9]+), ]]
 	echo "state_max ${BASH_REMATCH[1]}"
@@ -294,6 +425,7 @@ for line in sys.stdin:
 }
 
 @test "live: a pair is written as soon as its second record arrives" {
+	# With the default delay of a minute: a delay holds back no inner pair.
 	local pid out
 	mkfifo "$W/right"
 	coproc JOIN { exec wjoin -w 1m "$W/right"; }
@@ -314,6 +446,27 @@ for line in sys.stdin:
 	kill -TERM "$pid"
 	wait "$pid" || local rc=$?
 	assert_equal "${rc:-0}" 0
+	exec {rfd}>&-
+}
+
+@test "live: a quiet input holds back no pair, the other's records are joined as they come" {
+	local pid out i
+	mkfifo "$W/right"
+	coproc JOIN { exec wjoin -w 1m "$W/right"; }
+	pid=$JOIN_PID
+	exec {rfd}> "$W/right"
+	echo '{"id":"r1","ts":"2026-11-24T00:00:00Z"}' >&"$rfd"
+	# The right now sends nothing, its input open, and is behind the left in
+	# event time: wjoin waits for it at most 10 ms, not for its next record.
+	for i in 1 2 3 4 5; do
+		sleep 0.2
+		echo "{\"id\":\"l$i\",\"ts\":\"2026-11-24T00:00:0${i}Z\"}" >&"${JOIN[1]}"
+		out=
+		read -t 1 -r out <&"${JOIN[0]}" || true
+		assert_equal "$(jq -r '"\(.left.id)|\(.right.id)"' <<< "$out")" "l$i|r1"
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
 	exec {rfd}>&-
 }
 
@@ -518,6 +671,31 @@ for line in sys.stdin:
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s --stats 0 /dev/null
 	assert_failure 2
+	# Bounds may be negative, but the window not empty.
+	run --separate-stderr wjoin --before 1s --after -2s /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: an empty window: r.ts - l.ts at least -1000ms (minus --before) and at most -2000ms (--after)"
+	run --separate-stderr wjoin --before -1s /dev/null
+	assert_failure 2
+	[[ "$stderr" == *"empty window"* ]]
+	run --separate-stderr wjoin --before 1s --after -1001ms /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin --before 1s --after -1s /dev/null < /dev/null
+	assert_success
+	run --separate-stderr wjoin --after -x /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: --after -x: not a duration like 1500ms, 30s, -5m"
+	run --separate-stderr wjoin --after --1s /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w -1s /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s -d -1s /dev/null
+	assert_failure 2
+	run --separate-stderr wjoin -w 1s --left-delay -1s /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "wjoin: --left-delay -1s: not a duration like 1500ms, 30s, 5m, 2h"
+	run --separate-stderr wjoin -w 1s --right-delay 1x /dev/null
+	assert_failure 2
 	run --separate-stderr wjoin -w 1s --late /nonexistent/dir/x /dev/null
 	assert_failure 2
 	run --separate-stderr wjoin -w 1s /nonexistent/file < /dev/null
@@ -529,6 +707,7 @@ for line in sys.stdin:
 	run wjoin -h
 	assert_success
 	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
+	assert_line --index 2 --partial "[--right-delay DUR] [--right-key EXPR]"
 	assert_line --index 3 --partial "[--ts-unit UNIT] [--type TYPE] FILE"
 	run wjoin -V
 	assert_success

@@ -5,8 +5,8 @@
 
 void
 join_init(struct join *j, enum join_type type, int keyed, int64_t before_us,
-    int64_t after_us, int64_t delay_us, int64_t idle_ms, int64_t now_ms,
-    join_emit_fn *emit, void *arg)
+    int64_t after_us, const int64_t delay_us[2], int64_t idle_ms,
+    int64_t now_ms, join_emit_fn *emit, void *arg)
 {
 	memset(j, 0, sizeof(*j));
 	j->before = before_us;
@@ -31,7 +31,8 @@ join_free(struct join *j)
 /*
  * How far a record of side reaches into the other side's times: a left l
  * meets r with l.ts - before <= r.ts <= l.ts + after, a right r meets l
- * with r.ts - after <= l.ts <= r.ts + before.
+ * with r.ts - after <= l.ts <= r.ts + before. Either may be negative, for
+ * a window that does not hold 0 (a right record 1 to 3 s after the left).
  */
 static int64_t
 reach_back(const struct join *j, int side)
@@ -63,17 +64,26 @@ emit_unmatched(struct join *j, int side, const char *line, size_t len)
 }
 
 /*
- * Drops the records of side that no record of the other side can meet any
- * more: the other side's records to come are at or after its floor, and a
- * record of side reaches at most reach_ahead past its own time.
+ * The earliest time a record of side must have for a record of the other
+ * side still to meet it: the other side's records to come are at or after
+ * its floor, and a record of side reaches at most reach_ahead past its own
+ * time (with a negative reach_ahead, not even up to it).
  */
+static int64_t
+keep_from(const struct join *j, int side)
+{
+	int64_t floor = watermark_floor(&j->wm, !side);
+
+	return floor == WM_END ? WM_END : time_sub(floor, reach_ahead(j, side));
+}
+
+/* Drops the records of side that no record of the other side can meet. */
 static void
 evict(struct join *j, int side)
 {
 	struct window_rec *r;
-	int64_t floor = watermark_floor(&j->wm, !side), limit;
+	int64_t limit = keep_from(j, side);
 
-	limit = floor == WM_END ? WM_END : time_sub(floor, reach_ahead(j, side));
 	while ((r = window_store_pop_before(&j->store[side], limit)) != NULL) {
 		if (!r->matched && j->outer[side])
 			emit_unmatched(j, side, r->line, r->len);
@@ -119,9 +129,12 @@ join_add(struct join *j, int side, const struct join_rec *x)
 			j->n.pairs++;
 		}
 	}
-	/* Kept only if a record of the other side may still come to meet it. */
-	if (watermark_floor(&j->wm, other) == WM_END ||
-	    (j->keyed && x->nullkey)) {
+	/*
+	 * Kept only if a record of the other side may still come to meet it:
+	 * not once the other side has ended, nor, in a window that lies wholly
+	 * before the record, if its partners are all below the watermark.
+	 */
+	if (x->ts < keep_from(j, side) || (j->keyed && x->nullkey)) {
 		if (!matched && j->outer[side])
 			emit_unmatched(j, side, x->line, x->len);
 	} else {

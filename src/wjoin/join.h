@@ -54,9 +54,14 @@ struct join {
 	struct join_counts	 n;
 };
 
+/*
+ * The window is -before_us <= r.ts - l.ts <= after_us; either bound may be
+ * negative, but not both so far that the window is empty (the caller's
+ * check). delay_us[side] is each input's allowed delay (watermark.h).
+ */
 void	join_init(struct join *, enum join_type, int keyed, int64_t before_us,
-	    int64_t after_us, int64_t delay_us, int64_t idle_ms, int64_t now_ms,
-	    join_emit_fn *, void *arg);
+	    int64_t after_us, const int64_t delay_us[2], int64_t idle_ms,
+	    int64_t now_ms, join_emit_fn *, void *arg);
 /* Frees what is stored, writing nothing (a stop before the end). */
 void	join_free(struct join *);
 /*

@@ -5,6 +5,7 @@
  * come, and both inputs are read at once, the one behind in event time
  * first.
  */
+#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -23,11 +24,17 @@
 
 /* Idleness and --stats are looked at after this many records. */
 #define TICK_EVERY	1024
+/*
+ * The default -d: producers that retry or batch put records of one input
+ * out of order by seconds, and a record lost as late is lost for good;
+ * inner pairs are not held back by it, only state and outer null rows.
+ */
+#define DEFAULT_DELAY_US	(INT64_C(60) * 1000 * 1000)
 
 enum {
 	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
-	OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT,
-	OPT_TS_UNIT, OPT_TYPE
+	OPT_LEFT_DELAY, OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_DELAY,
+	OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT, OPT_TS_UNIT, OPT_TYPE
 };
 
 static const struct option longopts[] = {
@@ -39,8 +46,10 @@ static const struct option longopts[] = {
 	{ "idle",      required_argument, NULL, OPT_IDLE },
 	{ "key",       required_argument, NULL, 'k' },
 	{ "late",      required_argument, NULL, OPT_LATE },
+	{ "left-delay", required_argument, NULL, OPT_LEFT_DELAY },
 	{ "left-key",  required_argument, NULL, OPT_LEFT_KEY },
 	{ "rejects",   required_argument, NULL, OPT_REJECTS },
+	{ "right-delay", required_argument, NULL, OPT_RIGHT_DELAY },
 	{ "right-key", required_argument, NULL, OPT_RIGHT_KEY },
 	{ "stats",     required_argument, NULL, OPT_STATS },
 	{ "strict",    no_argument,       NULL, OPT_STRICT },
@@ -73,10 +82,11 @@ usage(FILE *fp)
 	fprintf(fp, "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR] "
 	    "[--after DUR] [--as NAME,NAME]\n"
 	    "             [--before DUR] [--emit EXPR] [--idle DUR] "
-	    "[--late FILE] [--left-key EXPR]\n"
-	    "             [--rejects FILE] [--right-key EXPR] "
-	    "[--stats SECONDS] [--strict]\n"
-	    "             [--ts-unit UNIT] [--type TYPE] FILE\n");
+	    "[--late FILE] [--left-delay DUR]\n"
+	    "             [--left-key EXPR] [--rejects FILE] "
+	    "[--right-delay DUR] [--right-key EXPR]\n"
+	    "             [--stats SECONDS] [--strict] [--ts-unit UNIT] "
+	    "[--type TYPE] FILE\n");
 }
 
 /* A duration option in µs; exits 2 if it is not one. */
@@ -89,6 +99,23 @@ duration_us(const char *opt, const char *s)
 		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
 		    "5m, 2h", opt, s);
 	return ms * 1000;
+}
+
+/*
+ * A window bound in µs, which may be negative: "--after -1s" lets the
+ * right record be at most 1 s before the left one. Exits 2 if bad.
+ */
+static int64_t
+bound_us(const char *opt, const char *s)
+{
+	int64_t ms;
+	int neg = s[0] == '-';
+
+	if ((neg && !isdigit((unsigned char)s[1]) && s[1] != '.') ||
+	    parse_duration_ms(s + neg, &ms) != 0 || ms > INT64_MAX / 1000)
+		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
+		    "-5m", opt, s);
+	return neg ? -ms * 1000 : ms * 1000;
 }
 
 static enum join_type
@@ -254,10 +281,11 @@ main(int argc, char *argv[])
 	static struct run run;
 	const char *ts = ".ts", *key = NULL, *lkey = NULL, *rkey = NULL;
 	const char *as = NULL, *emit = NULL, *rejects_path = NULL;
-	int64_t window = -1, before = -1, after = -1, delay = 0, idle = 0;
-	int64_t unit = 1000;
+	int64_t window = -1, before = 0, after = 0, idle = 0, unit = 1000;
+	int64_t delay = DEFAULT_DELAY_US, side_delay[2] = { -1, -1 };
 	enum join_type type = JOIN_INNER;
 	int ch, side, failed = 0, strict = 0, status = KP_EXIT_OK;
+	int have_before = 0, have_after = 0;
 	unsigned long taken = 0, late;
 
 	while ((ch = getopt_long(argc, argv, "d:hk:t:Vw:", longopts,
@@ -276,13 +304,15 @@ main(int argc, char *argv[])
 			window = duration_us("-w", optarg);
 			break;
 		case OPT_AFTER:
-			after = duration_us("--after", optarg);
+			after = bound_us("--after", optarg);
+			have_after = 1;
 			break;
 		case OPT_AS:
 			as = optarg;
 			break;
 		case OPT_BEFORE:
-			before = duration_us("--before", optarg);
+			before = bound_us("--before", optarg);
+			have_before = 1;
 			break;
 		case OPT_EMIT:
 			emit = optarg;
@@ -293,11 +323,19 @@ main(int argc, char *argv[])
 		case OPT_LATE:
 			run.late_path = optarg;
 			break;
+		case OPT_LEFT_DELAY:
+			side_delay[SIDE_LEFT] = duration_us("--left-delay",
+			    optarg);
+			break;
 		case OPT_LEFT_KEY:
 			lkey = optarg;
 			break;
 		case OPT_REJECTS:
 			rejects_path = optarg;
+			break;
+		case OPT_RIGHT_DELAY:
+			side_delay[SIDE_RIGHT] = duration_us("--right-delay",
+			    optarg);
 			break;
 		case OPT_RIGHT_KEY:
 			rkey = optarg;
@@ -331,12 +369,19 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	if (window < 0 && before < 0 && after < 0)
+	if (window < 0 && !have_before && !have_after)
 		errx(KP_EXIT_USAGE, "no window: give -w, or --before and --after");
-	if (before < 0)
+	if (!have_before)
 		before = window < 0 ? 0 : window;
-	if (after < 0)
+	if (!have_after)
 		after = window < 0 ? 0 : window;
+	if (-before > after)
+		errx(KP_EXIT_USAGE, "an empty window: r.ts - l.ts at least "
+		    "%lldms (minus --before) and at most %lldms (--after)",
+		    (long long)(-before / 1000), (long long)(after / 1000));
+	for (side = 0; side < 2; side++)
+		if (side_delay[side] < 0)
+			side_delay[side] = delay;
 	if (lkey == NULL)
 		lkey = key;
 	if (rkey == NULL)
@@ -358,8 +403,8 @@ main(int argc, char *argv[])
 	if (run.late_path != NULL &&
 	    (run.late = fopen(run.late_path, "a")) == NULL)
 		err(KP_EXIT_USAGE, "%s", run.late_path);
-	join_init(&run.join, type, lkey != NULL, before, after, delay, idle,
-	    mono_ms(), on_output, &run);
+	join_init(&run.join, type, lkey != NULL, before, after, side_delay,
+	    idle, mono_ms(), on_output, &run);
 	positions_init(&run.pos);
 	run.join.pos = &run.pos;
 	run.out.eos = &run.pos.on;

@@ -23,15 +23,15 @@ time_add(int64_t a, int64_t b)
 }
 
 void
-watermark_init(struct watermark *wm, int64_t delay_us, int64_t idle_ms,
-    int64_t now_ms)
+watermark_init(struct watermark *wm, const int64_t delay_us[2],
+    int64_t idle_ms, int64_t now_ms)
 {
 	int s;
 
-	wm->delay = delay_us;
 	wm->idle_ms = idle_ms;
 	wm->value = WM_NONE;
 	for (s = 0; s < 2; s++) {
+		wm->side[s].delay = delay_us[s];
 		wm->side[s].max_ts = WM_NONE;
 		wm->side[s].last_ms = now_ms;
 		wm->side[s].eof = 0;
@@ -65,7 +65,7 @@ recompute(struct watermark *wm)
 			continue;
 		}
 		own = sd->max_ts == WM_NONE ? WM_NONE :
-		    time_sub(sd->max_ts, wm->delay);
+		    time_sub(sd->max_ts, sd->delay);
 		if (sd->idle) {
 			if (own > idle_max)
 				idle_max = own;

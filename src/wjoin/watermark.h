@@ -1,8 +1,12 @@
 /*
  * Event time of a two-input join, as Spark tracks it by default: each
- * input's watermark is the largest timestamp it has shown minus the
- * allowed delay, and the join's watermark is the smaller of the two, so
- * the slower input sets the pace. Times are in microseconds.
+ * input's watermark is the largest timestamp it has shown minus that
+ * input's own allowed delay (Spark's withWatermark on each stream), and
+ * the join's watermark is the smaller of the two, so the slower input sets
+ * the pace. A record is late only if its time is strictly below the join's
+ * watermark (Flink's rule; Spark drops one at the watermark too), so that
+ * a delay of D lets a record be exactly D behind. Times are in
+ * microseconds.
  *
  * Two additions keep one input from holding the other back forever: an
  * input at its end no longer counts (its watermark is +infinity), and,
@@ -22,6 +26,7 @@
 enum { SIDE_LEFT, SIDE_RIGHT };
 
 struct watermark_side {
+	int64_t		 delay;		/* µs */
 	int64_t		 max_ts;	/* largest timestamp seen, or WM_NONE */
 	int64_t		 last_ms;	/* wall time (ms) input last arrived */
 	int		 eof;
@@ -29,15 +34,15 @@ struct watermark_side {
 };
 
 struct watermark {
-	int64_t			 delay;		/* µs */
 	int64_t			 idle_ms;	/* 0: inputs never count as idle */
 	struct watermark_side	 side[2];
 	int64_t			 value;		/* the join's watermark */
 };
 
-void	watermark_init(struct watermark *, int64_t delay_us, int64_t idle_ms,
-	    int64_t now_ms);
-/* A record is late if its time is below the join's watermark. */
+/* delay_us[side]: how far behind its own input's newest a record may be. */
+void	watermark_init(struct watermark *, const int64_t delay_us[2],
+	    int64_t idle_ms, int64_t now_ms);
+/* A record is late if its time is below the join's watermark, not at it. */
 int	watermark_late(const struct watermark *, int64_t ts);
 /*
  * A record of side (not late) with time ts was taken in. Returns 1 if the

@@ -7,13 +7,17 @@
 #define L	SIDE_LEFT
 #define R	SIDE_RIGHT
 
+static const int64_t no_delay[2] = { 0, 0 }, delay30[2] = { 30, 30 };
+static const int64_t delay1000[2] = { 1000, 1000 };
+static const int64_t left30_right5[2] = { 30, 5 };
+
 int
 main(void)
 {
 	struct watermark wm;
 	int none[2] = { 0, 0 }, left_waiting[2] = { 1, 0 };
 
-	watermark_init(&wm, 0, 0, 0);
+	watermark_init(&wm, no_delay, 0, 0);
 	tap_ok(wm.value == WM_NONE && !watermark_late(&wm, INT64_MIN + 1),
 	    "no watermark before any record: nothing is late");
 	tap_ok(watermark_observe(&wm, L, 100) == 0 && wm.value == WM_NONE,
@@ -35,12 +39,12 @@ main(void)
 	tap_ok(watermark_eof(&wm, R) == 1 && wm.value == WM_END,
 	    "both ended: past every time");
 
-	watermark_init(&wm, 30, 0, 0);
+	watermark_init(&wm, delay30, 0, 0);
 	watermark_observe(&wm, L, 100);
 	watermark_observe(&wm, R, 100);
 	tap_ok(wm.value == 70, "the delay holds the watermark back");
 	watermark_observe(&wm, R, INT64_MIN + 10);
-	watermark_init(&wm, 1000, 0, 0);
+	watermark_init(&wm, delay1000, 0, 0);
 	watermark_observe(&wm, L, INT64_MIN + 10);
 	watermark_observe(&wm, R, INT64_MIN + 10);
 	tap_ok(wm.value == INT64_MIN, "no overflow at the bottom of time");
@@ -49,8 +53,34 @@ main(void)
 	    time_sub(INT64_MAX - 1, -5) == INT64_MAX,
 	    "time arithmetic saturates");
 
+	/* A delay per input: each side's own, the join's the smaller. */
+	watermark_init(&wm, left30_right5, 0, 0);
+	watermark_observe(&wm, L, 100);
+	watermark_observe(&wm, R, 100);
+	tap_ok(wm.value == 70, "each side its own delay: min(100 - 30, 100 - 5)");
+	tap_ok(!watermark_late(&wm, 70) && watermark_late(&wm, 69),
+	    "the left may be 30 behind, not 31");
+	watermark_observe(&wm, L, 200);
+	tap_ok(wm.value == 95, "the right, 5 behind its newest, now sets it");
+	tap_ok(watermark_late(&wm, 94),
+	    "so a record 6 behind the right's newest is late");
+	watermark_observe(&wm, R, 300);
+	tap_ok(wm.value == 170, "the left again, with its own delay");
+	tap_ok(watermark_eof(&wm, R) == 0 && wm.value == 170,
+	    "the right ended: the left's own watermark, delay included");
+	watermark_observe(&wm, L, 230);
+	tap_ok(wm.value == 200 && !watermark_late(&wm, 200) &&
+	    watermark_late(&wm, 199), "and it moves with the left's delay");
+	watermark_init(&wm, left30_right5, 1000, 0);
+	watermark_observe(&wm, L, 100);
+	watermark_observe(&wm, R, 500);
+	tap_ok(wm.value == 70, "the left behind, by its own delay");
+	watermark_activity(&wm, R, 2000);
+	tap_ok(watermark_tick(&wm, 2000, none) == 1 && wm.value == 495,
+	    "the left idle: the right's own watermark, its delay only");
+
 	/* Idleness, with wall time in ms. */
-	watermark_init(&wm, 0, 5000, 1000);
+	watermark_init(&wm, no_delay, 5000, 1000);
 	tap_ok(watermark_idle_in(&wm, 1000) == 5000, "idle in 5 s from the start");
 	watermark_observe(&wm, L, 100);
 	watermark_activity(&wm, L, 3000);
@@ -82,10 +112,10 @@ main(void)
 	watermark_activity(&wm, R, 31000);
 	watermark_observe(&wm, R, 250);
 	tap_ok(wm.value == 300, "and it does not go back when a side returns");
-	watermark_init(&wm, 0, 0, 0);
+	watermark_init(&wm, no_delay, 0, 0);
 	tap_ok(watermark_tick(&wm, 1000000, none) == 0 &&
 	    watermark_idle_in(&wm, 0) == -1, "without --idle nothing is idle");
-	watermark_init(&wm, 0, 5000, 0);
+	watermark_init(&wm, no_delay, 5000, 0);
 	watermark_eof(&wm, L);
 	tap_ok(watermark_tick(&wm, 10000, none) == 0 && wm.value == WM_NONE,
 	    "one side ended, the other idle: nothing is known");
