@@ -202,3 +202,74 @@ produce_n() {
 	assert_success
 	assert_line --index 0 --partial "usage: kin"
 }
+
+# Writes records with "ts" i seconds after 10:00 to partition i % 4 in a
+# shuffled partition order, so that each partition is in time order but a
+# partition-at-a-time reader is not.
+produce_spread() {
+	local p
+	for p in 3 1 0 2; do
+		seq 0 199 | awk -v p="$p" '$1 % 4 == p {
+		    printf "{\"i\":%d,\"ts\":\"2026-11-24T10:%02d:%02d.000Z\"}\n", $1, $1 / 60, $1 % 60 }' |
+		    kout -P "$p" "$T"
+	done
+}
+
+@test "kin: a multi-partition topic comes out merged in event time; --order fetch does not" {
+	produce_spread
+	run kin -e "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 200
+	assert_equal "$(jq .i <<<"$output" | tr '\n' ' ')" "$(seq 0 199 | tr '\n' ' ')"
+	# The old order: a partition's batch at a time (this is what lost pairs).
+	run kin -e --order fetch "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 200
+	[ "$(jq .i <<<"$output" | tr '\n' ' ')" != "$(seq 0 199 | tr '\n' ' ')" ]
+}
+
+@test "kin: with a group, and with -t and --ts-unit, the merge orders by the named time" {
+	local p
+	for p in 1 0; do
+		seq 0 99 | awk -v p="$p" '$1 % 2 == p { printf "{\"i\":%d,\"m\":{\"t\":%d}}\n", $1, 1795000000 + $1 }' |
+		    kout -P "$p" "$T"
+	done
+	run kin -g "$G" "${GROUPX[@]}" -e -t .m.t --ts-unit s "$T"
+	assert_success
+	assert_equal "$(jq .i <<<"$output" | tr '\n' ' ')" "$(seq 0 99 | tr '\n' ' ')"
+	run kin -e -t m.t "$T"
+	assert_failure 2
+	run kin -e --order random "$T"
+	assert_failure 2
+}
+
+@test "kin: values without the time are ordered by their Kafka timestamp" {
+	# Text values, one partition written after the other, with message
+	# timestamps that interleave (kcat -K takes no timestamp; kout -E does).
+	local p
+	for p in 1 0; do
+		seq 0 49 | awk -v p="$p" '$1 % 2 == p {
+		    printf "{\"partition\":%d,\"timestamp\":1795000000%03d,\"key\":null,\"headers\":[],\"value\":\"v%d\"}\n", p, $1, $1 }' |
+		    kout -E -P "$p" "$T"
+	done
+	run kin -e "$T"
+	assert_success
+	assert_equal "$(tr -d '"' <<<"$output" | tr '\n' ' ')" "$(seq 0 49 | sed 's/^/v/' | tr '\n' ' ')"
+}
+
+@test "kin: a quiet partition does not hold back what another delivers" {
+	produce_n 1 0
+	(sleep 2; echo '{"late":1,"ts":"2026-11-24T10:00:00Z"}' | kout -P 2 "$T") &
+	local writer=$!
+	# Partitions 1 and 3 never get a record, 0 has one already, 2 gets one
+	# after 2 s: kin must write both well within --max-hold (5 s).
+	run with_timeout 20 kin -o beginning -c 2 "$T"
+	wait "$writer"
+	assert_success
+	assert_line --index 0 '{"n":1}'
+	assert_line --index 1 '{"late":1,"ts":"2026-11-24T10:00:00Z"}'
+	local t0=$SECONDS
+	run with_timeout 20 kin -o beginning -c 2 "$T"
+	assert_success
+	[ $((SECONDS - t0)) -lt 4 ]
+}
