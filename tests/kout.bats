@@ -9,6 +9,47 @@ setup() {
 	T=$(new_topic kout)
 }
 
+# Creates topic $1 to keep what it is given: Kafka deletes records stamped
+# further back than retention.ms (7 days) within minutes of their writing,
+# even in the active segment. The embedded broker deletes nothing, and
+# cannot create topics with settings.
+keep_forever() {
+	[ "$(broker_kind)" = real ] || return 0
+	ktopic create -c retention.ms=-1 -p 4 "$1"
+}
+
+# Each message of topic $1 as kcat prints it: "TIMESTAMP_MS VALUE".
+stamps() {
+	with_timeout 60 kcat -C -b "$KAFKA_BROKERS" -t "$1" -e -q -f '%T %s\n'
+}
+
+# Reads stamps' lines and fails on a message whose timestamp is not its
+# record's .ts truncated to the millisecond, as Python's datetime (an ISO
+# string, no zone being UTC) or decimal (a number counting unit $1) reads
+# it. Prints how many it checked.
+stamps_match() {
+	python3 -c '
+import json, sys
+from datetime import datetime, timezone
+from decimal import Decimal
+per_ms = {"s": Decimal(1000), "ms": Decimal(1), "us": Decimal("0.001")}[sys.argv[1]]
+n = 0
+for line in sys.stdin:
+    t, value = line.rstrip("\n").split(" ", 1)
+    ts = json.loads(value, parse_float=Decimal)["ts"]
+    if isinstance(ts, str):
+        d = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=timezone.utc)
+        want = (d - datetime(1970, 1, 1, tzinfo=timezone.utc)) // datetime.resolution // 1000
+    else:
+        want = int(Decimal(ts) * per_ms)
+    if int(t) != want:
+        sys.exit("timestamp %s, want %d: %s" % (t, want, value))
+    n += 1
+print(n)' "$1"
+}
+
 @test "kout: awkward lines arrive byte for byte, in order on one partition" {
 	run kout -P 0 "$T" < "$FIXTURES/awkward.ndjson"
 	assert_success
@@ -156,6 +197,142 @@ setup() {
 	assert_equal "${#lines[@]}" 3000
 }
 
+@test "kout -t: each message's Kafka timestamp is its record's event time (ISO with zones and fractions, epoch ms)" {
+	printf '%s\n' \
+	    '{"id":1,"ts":"2026-11-24T10:00:00.123+02:00"}' \
+	    '{"id":2,"ts":"2026-11-24T08:00:00.5Z"}' \
+	    '{"id":3,"ts":"2026-11-24 07:59:59.1239-01:30"}' \
+	    '{"id":4,"ts":"2026-11-24T08:00:01"}' \
+	    '{"id":5,"ts":"2026-11-24T08:00:02.999999Z"}' \
+	    '{"id":6,"ts":1795507200999}' \
+	    '{"id":7,"ts":1795507201000.7}' \
+	    '{"id":8,"ts":"1969-12-31T23:00:00.001-01:00"}' > "$BATS_TEST_TMPDIR/in"
+	keep_forever "$T"
+	keep_forever "${T}_keyed"
+	run kout -t .ts -P 0 "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_success
+	run stamps "$T"
+	assert_equal "$(cut -d' ' -f2- <<<"$output")" "$(cat "$BATS_TEST_TMPDIR/in")"
+	assert_line --index 0 "1795507200123 $(sed -n 1p "$BATS_TEST_TMPDIR/in")"
+	assert_line --index 7 "1 $(sed -n 8p "$BATS_TEST_TMPDIR/in")"
+	run stamps_match ms <<<"$output"
+	assert_success
+	assert_output 8
+	# Keyed lines go the same way, to every partition.
+	mockgen -r 0 -n 400 --id --seed 5 --start 2026-11-24T00:00:00Z --step 250ms |
+	    kout -t .ts -k .id "${T}_keyed"
+	run stamps "${T}_keyed"
+	run stamps_match ms <<<"$output"
+	assert_success
+	assert_output 400
+}
+
+@test "kout -t --ts-unit: epoch seconds and microseconds, fractions truncated to the millisecond" {
+	keep_forever "$T"
+	keep_forever "${T}_us"
+	printf '%s\n' '{"ts":1764000000}' '{"ts":1764000000.25}' '{"ts":1764000000.9999}' \
+	    '{"ts":1.7640000011e9}' '{"ts":"2026-11-24T08:00:00.5Z"}' |
+	    kout -t .ts --ts-unit s -P 0 "$T"
+	run stamps "$T"
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | tr '\n' ' ')" \
+	    "1764000000000 1764000000250 1764000000999 1764000001100 1795507200500 "
+	run stamps_match s <<<"$output"
+	assert_output 5
+	printf '%s\n' '{"t":{"us":1764000000123456}}' | kout --ts .t.us --ts-unit us -P 0 "${T}_us"
+	run stamps "${T}_us"
+	assert_output '1764000000123 {"t":{"us":1764000000123456}}'
+}
+
+@test "kout -t: a line without a readable time is a bad line: named, in --rejects with its reason, the rest delivered, exit 1" {
+	printf '%s\n' '{"id":1,"ts":"2026-11-24T08:00:00Z"}' '{"id":2}' '{"id":3,"ts":"yesterday"}' \
+	    '{"id":4,"ts":true}' '{"id":5,"ts":0}' '{"id":6,"ts":-5}' '[1,2]' \
+	    '{"id":8,"ts":1795507200000}' > "$BATS_TEST_TMPDIR/in"
+	keep_forever "$T"
+	run --separate-stderr kout -t .ts -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:2: no field .ts"* ]]
+	[[ "$stderr" == *"kout: <stdin>:3: .ts is not an ISO 8601 time"* ]]
+	[[ "$stderr" == *"kout: 6 bad lines set aside"* ]]
+	run jq -r '"\(.line) \(.raw) \(.reason)"' "$BATS_TEST_TMPDIR/rej"
+	assert_line --index 0 '2 {"id":2} no field .ts'
+	assert_line --index 1 --partial '3 {"id":3,"ts":"yesterday"} .ts is not an ISO 8601 time'
+	assert_line --index 2 '4 {"id":4,"ts":true} .ts is not a time (a string or a number)'
+	assert_line --index 3 --partial '5 {"id":5,"ts":0} .ts is before 1970-01-01T00:00:00.001Z'
+	assert_line --index 4 --partial '6 {"id":6,"ts":-5} .ts is before 1970'
+	assert_line --index 5 '7 [1,2] no field .ts'
+	run stamps "$T"
+	assert_output "$(printf '%s\n' '1795507200000 {"id":1,"ts":"2026-11-24T08:00:00Z"}' \
+	    '1795507200000 {"id":8,"ts":1795507200000}')"
+}
+
+@test "kout -t: a timestamp the broker refuses (2 h ahead) is a bad line with the broker's reason; 30 days back is kept" {
+	[ "$(broker_kind)" = real ] ||
+	    skip "the embedded broker (librdkafka's mock) takes any timestamp"
+	now=$(date +%s)
+	printf '%s\n' "{\"id\":1,\"ts\":$((now - 60))}" "{\"id\":2,\"ts\":$((now + 7200))}" \
+	    "{\"id\":3,\"ts\":$((now - 30 * 86400))}" > "$BATS_TEST_TMPDIR/in"
+	keep_forever "$T"
+	run --separate-stderr kout -t .ts --ts-unit s -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:2: refused by the broker (Broker: Invalid timestamp), timestamp $(date -u -d "@$((now + 7200))" +%Y-%m-%dT%H:%M:%S.000Z)"* ]]
+	[[ "$stderr" == *"kout: 1 bad lines set aside"* ]]
+	run jq -c '[.line, .raw]' "$BATS_TEST_TMPDIR/rej"
+	assert_output "[2,$(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -R .)]"
+	run stamps "$T"
+	assert_output "$(printf '%s\n' "$(((now - 60) * 1000)) $(sed -n 1p "$BATS_TEST_TMPDIR/in")" \
+	    "$(((now - 30 * 86400) * 1000)) $(sed -n 3p "$BATS_TEST_TMPDIR/in")")"
+}
+
+@test "kout -t: lines refused with their batch go again: one bad line in 3000 costs only itself" {
+	[ "$(broker_kind)" = real ] ||
+	    skip "the embedded broker (librdkafka's mock) takes any timestamp"
+	now=$(date +%s)
+	seq 3000 | awk -v now="$now" '{ printf "{\"id\":%d,\"ts\":%d}\n", $1, ($1 == 1234 ? now + 7200 : now - 3600 + $1 / 10) }' \
+	    > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -t .ts --ts-unit s --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"<stdin>:1234: refused by the broker"* ]]
+	[[ "$stderr" == *"kout: 1 bad lines set aside"* ]]
+	[[ "$stderr" != *"not delivered"* ]]
+	assert_equal "$(jq .line "$BATS_TEST_TMPDIR/rej")" 1234
+	stamps "$T" > "$BATS_TEST_TMPDIR/out"
+	run stamps_match s < "$BATS_TEST_TMPDIR/out"
+	assert_output 2999
+	assert_equal "$(cut -d' ' -f2- "$BATS_TEST_TMPDIR/out" | jq .id | sort -n | uniq | wc -l)" 2999
+}
+
+@test "kout -t: kin -o @TIME starts each partition at its first record at or after TIME, from out-of-order past event times" {
+	[ "$(broker_kind)" = real ] ||
+	    skip "the embedded broker (librdkafka's mock) cannot look up offsets by time"
+	base=$(( $(date +%s) - 3 * 3600 ))
+	iso() { date -u -d "@$((base + $1))" +%Y-%m-%dT%H:%M:%SZ; }
+	# One partition, minutes out of order: 0 5 2 10 3 20.
+	for id_min in 1:0 2:5 3:2 4:10 5:3 6:20; do
+		printf '{"id":%d,"ts":"%s"}\n' "${id_min%:*}" "$(iso $(( ${id_min#*:} * 60 )))"
+	done | kout -t .ts -P 0 "$T"
+	ids_from() { kin -e -o "@$1" "$2" | jq -c .id | tr '\n' ' '; }
+	assert_equal "$(ids_from "$(iso 240)" "$T")" "2 3 4 5 6 "
+	assert_equal "$(ids_from "$(iso 360)" "$T")" "4 5 6 "
+	assert_equal "$(ids_from "$((base * 1000 + 1200000))" "$T")" "6 "
+	assert_equal "$(ids_from "$(iso 1201)" "$T")" ""
+	# Keyed to every partition, event times from three hours ago shuffled
+	# within 10 minutes: kin's start, partition by partition, is where
+	# kcat's timestamps say it should be.
+	seq 400 | awk -v base="$base" 'BEGIN { srand(7) } { printf "{\"id\":%d,\"ts\":%d}\n", $1, base + $1 * 10 + int(rand() * 600) - 300 }' |
+	    kout -t .ts --ts-unit s -k .id "${T}_k"
+	at=$(( (base + 2000) * 1000 ))
+	kin -e -o "@$at" "${T}_k" > "$BATS_TEST_TMPDIR/kin.out"
+	jq .id "$BATS_TEST_TMPDIR/kin.out" | sort -n > "$BATS_TEST_TMPDIR/kin"
+	# Some start behind TIME: kin starts at an offset, it does not filter.
+	[ "$(jq "select(.ts * 1000 < $at)" "$BATS_TEST_TMPDIR/kin.out" | wc -l)" -gt 0 ]
+	with_timeout 60 kcat -C -b "$KAFKA_BROKERS" -t "${T}_k" -e -q -f '%p %T %s\n' |
+	    awk -v at="$at" '$2 >= at && !(($1) in from) { from[$1] = 1 } ($1) in from { print $3 }' |
+	    jq .id | sort -n > "$BATS_TEST_TMPDIR/want"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/want")" -gt 150 ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/want")" -lt 250 ]
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/kin"
+}
+
 @test "kout: usage errors exit 2" {
 	run kout
 	assert_failure 2
@@ -169,6 +346,15 @@ setup() {
 	assert_failure 2
 	run kout --connect-timeout soon "$T"
 	assert_failure 2
+	run --separate-stderr kout -E -t .ts
+	assert_failure 2
+	assert_equal "$stderr" "kout: -t and -E do not go together: the envelope has the timestamp"
+	run kout --ts-unit s "$T"
+	assert_failure 2
+	run kout -t .ts --ts-unit h "$T"
+	assert_failure 2
+	run kout -t 'ts' "$T"
+	assert_failure 2
 }
 
 @test "kout: --help prints the synopsis on stdout, exit 0; -V the version" {
@@ -178,4 +364,9 @@ setup() {
 	run kout -V
 	assert_success
 	assert_output --regexp '^kout [0-9]+\.[0-9]+\.[0-9]+$'
+	# What --help says is what kout(1)'s SYNOPSIS says.
+	squeeze() { tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'; }
+	assert_equal "$(kout --help | sed 's/^usage: //' | squeeze)" \
+	    "$(mandoc -Tascii "$KP_ROOT/man/kout.1" | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | squeeze)"
 }

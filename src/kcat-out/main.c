@@ -18,12 +18,14 @@
 
 #include "envelope.h"
 #include "eos.h"
+#include "eventtime.h"
 #include "jqexpr.h"
 #include "jsonscan.h"
 #include "kconf.h"
 #include "kp.h"
 #include "lineio.h"
 #include "rejects.h"
+#include "retry.h"
 #include "signals.h"
 #include "timeparse.h"
 
@@ -53,6 +55,8 @@ static const struct option longopts[] = {
 	{ "connect-timeout", required_argument, NULL, 'W' },
 	{ "eos",             no_argument,       NULL, 'Q' },
 	{ "txn-id",          required_argument, NULL, 'I' },
+	{ "ts",              required_argument, NULL, 't' },
+	{ "ts-unit",         required_argument, NULL, 'U' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -67,15 +71,21 @@ struct kout {
 	int			 partial_line;	/* --eos: an unterminated last line */
 	struct eos		 eos;
 	int32_t			 partition;
+	int			 stamping;	/* -t: CreateTime from the line */
+	struct eventtime	 ts;
 	struct rejects		 rejects;
 	struct {
 		char		*name;
 		rd_kafka_topic_t *rkt;
 	}			 topics[TOPIC_CACHE];
 	int			 ntopics;
-	/* Delivery accounting. */
-	unsigned long		 accepted, delivered, failed;
+	/* Delivery accounting: refused lines are also in rejects. */
+	unsigned long		 accepted, delivered, failed, refused;
 	unsigned long		 failed_lines[FAILED_SHOWN];
+	/* Refused with their batch, to be produced again (retry.h). */
+	struct retry_list	 retry;
+	int			 alone;		/* one message in flight */
+	int			 stop_seen;	/* signals before the wait */
 	/*
 	 * Plain mode (one topic, no key, no envelope, no --eos): lines go to
 	 * librdkafka in batches, to one partition at a time, chosen here.
@@ -95,8 +105,57 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: kout [-EhSV] [-b brokers] [-F file] [-k expr] [-P partition]\n"
-	    "            [-T expr] [-X key=value] [-z codec] [--connect-timeout dur]\n"
-	    "            [--eos] [--rejects file] [--txn-id id] [topic]\n");
+	    "            [-T expr] [-t path] [-X key=value] [-z codec]\n"
+	    "            [--connect-timeout dur] [--eos] [--rejects file]\n"
+	    "            [--ts-unit unit] [--txn-id id] [topic]\n");
+}
+
+/*
+ * The Kafka timestamp of a line under -t: its event time, truncated to the
+ * millisecond. Returns 0, or -1 with the reason in why.
+ */
+static int
+line_timestamp(const struct kout *ko, const char *line, size_t len,
+    int64_t *ms, char why[EVENTTIME_WHY_MAX])
+{
+	int64_t us;
+
+	if (eventtime_read(&ko->ts, line, len, &us, why) != 0)
+		return -1;
+	/* librdkafka reads 0 as "now", and Kafka has no time before 1970. */
+	if (us < 1000) {
+		snprintf(why, EVENTTIME_WHY_MAX, "%s is before "
+		    "1970-01-01T00:00:00.001Z, the first Kafka timestamp",
+		    ko->ts.path.text);
+		return -1;
+	}
+	*ms = us / 1000;
+	return 0;
+}
+
+/*
+ * A line the broker refused for what it holds: a bad line. The broker's
+ * own words are not to be had (librdkafka 2.12 frees them before the
+ * delivery report), so the reason is its error and the line's timestamp.
+ */
+static void
+refused(struct kout *ko, const rd_kafka_message_t *m, unsigned long lineno)
+{
+	char reason[256], why[EVENTTIME_WHY_MAX], iso[64];
+	int64_t ms;
+
+	if (ko->stamping && line_timestamp(ko, m->payload, m->len, &ms,
+	    why) == 0) {
+		format_iso8601_ms(ms, iso);
+		snprintf(reason, sizeof(reason), "refused by the broker (%s), "
+		    "timestamp %s", rd_kafka_err2str(m->err), iso);
+	} else {
+		snprintf(reason, sizeof(reason), "refused by the broker (%s)",
+		    rd_kafka_err2str(m->err));
+	}
+	rejects_add(&ko->rejects, "<stdin>", lineno, m->payload, m->len,
+	    reason);
+	ko->refused++;
 }
 
 static void
@@ -104,10 +163,30 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	struct kout *ko = opaque;
 	unsigned long lineno = (unsigned long)(uintptr_t)m->_private;
+	/* Outside -E and --eos, a message is its line, and can be set aside. */
+	int is_line = !ko->envelope && !ko->eos_mode;
 
 	(void)rk;
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		ko->delivered++;
+		return;
+	}
+	/*
+	 * The broker refused the line itself: alone in its batch, or named
+	 * among several refused (INVALID_RECORD). Otherwise the batch is to
+	 * blame and the line goes again (retry.h).
+	 */
+	if (is_line && (m->err == RD_KAFKA_RESP_ERR_INVALID_RECORD ||
+	    (ko->alone && (m->err == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP ||
+	    m->err == RD_KAFKA_RESP_ERR__INVALID_DIFFERENT_RECORD)))) {
+		refused(ko, m, lineno);
+		return;
+	}
+	if (is_line && (m->err == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP ||
+	    m->err == RD_KAFKA_RESP_ERR__INVALID_DIFFERENT_RECORD) &&
+	    rd_kafka_message_status(m) == RD_KAFKA_MSG_STATUS_NOT_PERSISTED) {
+		retry_keep(&ko->retry, m);
+		ko->accepted--;		/* until it is produced again */
 		return;
 	}
 	if (ko->failed < FAILED_SHOWN)
@@ -222,6 +301,110 @@ produce(struct kout *ko, unsigned long lineno, const char *topic,
 	*headers = NULL;	/* librdkafka owns them now */
 	ko->accepted++;
 	return 0;
+}
+
+/*
+ * Waits until every message has its delivery report. Returns 0, or -1 if
+ * a second stop signal gave up on the rest (then purged, and failed).
+ */
+static int
+settle(struct kout *ko)
+{
+	while (rd_kafka_outq_len(ko->rk) > 0) {
+		rd_kafka_flush(ko->rk, 100);
+		if (kp_stop_count > ko->stop_seen && kp_stop_count > 1) {
+			warnx("second signal: giving up on %d undelivered messages",
+			    rd_kafka_outq_len(ko->rk) + (int)ko->retry.n);
+			rd_kafka_purge(ko->rk, RD_KAFKA_PURGE_F_QUEUE |
+			    RD_KAFKA_PURGE_F_INFLIGHT);
+			rd_kafka_flush(ko->rk, 1000);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Produces lines of a refused batch again, these alone in flight, and
+ * keeps in out those refused again. Returns -1 if settle gave up.
+ */
+static int
+retry_group(struct kout *ko, struct retry_line *lines, size_t n,
+    struct retry_list *out)
+{
+	char why[EVENTTIME_WHY_MAX];
+	int64_t timestamp;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct retry_line *r = &lines[i];
+
+		/* Read once already, before the line was first produced. */
+		if (!ko->stamping || line_timestamp(ko, r->value, r->value_len,
+		    &timestamp, why) != 0)
+			timestamp = 0;
+		ko->alone = n == 1;
+		produce(ko, r->lineno, r->topic, r->partition, r->value,
+		    r->value_len, r->key, r->key_len, &r->headers, timestamp);
+	}
+	rc = settle(ko);
+	ko->alone = 0;
+	retry_take(out, &ko->retry);
+	return rc;
+}
+
+/*
+ * Finds which lines of a refused batch the broker refused: each half is
+ * produced on its own, and a half refused again is halved in turn, until
+ * a refused group is one line, whose refusal is its own. A batch with one
+ * bad line of n costs about 2 log2(n) round trips; the others are
+ * delivered on the way, in their order. Returns -1 if settle gave up;
+ * the lines not produced again are then back in ko->retry.
+ */
+static int
+retry_halves(struct kout *ko, struct retry_line *lines, size_t n)
+{
+	struct retry_list again = { NULL, 0, 0 };
+	size_t start[2] = { 0, n / 2 }, len[2] = { n / 2, n - n / 2 };
+	int part, rc = 0;
+
+	for (part = 0; part < 2; part++) {
+		if (len[part] == 0)
+			continue;
+		if (rc != 0) {
+			retry_move(&ko->retry, lines + start[part], len[part]);
+			continue;
+		}
+		rc = retry_group(ko, lines + start[part], len[part], &again);
+		if (rc == 0 && again.n > 0 && len[part] > 1)
+			rc = retry_halves(ko, again.lines, again.n);
+		else
+			retry_take(&ko->retry, &again);
+		retry_list_free(&again);
+	}
+	return rc;
+}
+
+/*
+ * Settles what is in flight, then sorts out the refused batches kept by
+ * on_delivery. Returns -1 if a second signal gave up: what is left in
+ * ko->retry is then counted as failed by the caller.
+ */
+static int
+retry_refused(struct kout *ko)
+{
+	struct retry_list todo = { NULL, 0, 0 };
+	int rc = 0;
+
+	while (rc == 0 && ko->retry.n > 0) {
+		if ((rc = settle(ko)) != 0)
+			break;
+		retry_take(&todo, &ko->retry);
+		rc = retry_halves(ko, todo.lines, todo.n);
+		retry_list_free(&todo);
+	}
+	return rc;
 }
 
 /*
@@ -394,6 +577,16 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		env.headers = NULL;
 		timestamp = env.timestamp;
 	}
+	if (ko->stamping) {
+		char why_ts[EVENTTIME_WHY_MAX];
+
+		/* -E is refused with -t, so the line holds the record's time. */
+		if (line_timestamp(ko, line, len, &timestamp, why_ts) != 0) {
+			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+			    why_ts);
+			goto done;
+		}
+	}
 	if (ko->key_expr != NULL || ko->topic_expr != NULL) {
 		/* Expressions see the record: the envelope's value, or the line. */
 		jv rec = jv_parse_sized(value != NULL ? value : "null",
@@ -499,6 +692,8 @@ pump(struct kout *ko)
 			}
 		}
 		rd_kafka_poll(ko->rk, 0);
+		if (ko->retry.n > 0 && !kp_stop_signal)
+			retry_refused(ko);
 		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
 			err(KP_EXIT_FAIL, "poll");
 		if (pfd.revents == 0)
@@ -510,24 +705,26 @@ pump(struct kout *ko)
 	line_reader_free(&lr);
 }
 
-/* Waits for every delivery report; a second signal gives up on the rest. */
+/*
+ * Waits for every delivery report, with refused batches sorted out; a
+ * signal during the wait (the second) gives up on the rest.
+ */
 static void
 drain(struct kout *ko)
 {
-	int stop_seen = kp_stop_count;
+	size_t i;
 
-	while (rd_kafka_outq_len(ko->rk) > 0) {
-		rd_kafka_flush(ko->rk, 100);
-		if (kp_stop_count > stop_seen && kp_stop_count > 1) {
-			warnx("second signal: giving up on %d undelivered messages",
-			    rd_kafka_outq_len(ko->rk));
-			rd_kafka_purge(ko->rk, RD_KAFKA_PURGE_F_QUEUE |
-			    RD_KAFKA_PURGE_F_INFLIGHT);
-			rd_kafka_flush(ko->rk, 1000);
-			break;
-		}
-	}
+	ko->stop_seen = kp_stop_count;
+	if (settle(ko) == 0)
+		retry_refused(ko);
 	rd_kafka_poll(ko->rk, 0);
+	/* Given up on: counted as accepted and failed, and named. */
+	for (i = 0; i < ko->retry.n; i++) {
+		ko->accepted++;
+		enqueue_failed(ko, ko->retry.lines[i].lineno,
+		    ko->retry.lines[i].topic, RD_KAFKA_RESP_ERR__PURGE_QUEUE);
+	}
+	retry_list_free(&ko->retry);
 }
 
 int
@@ -538,7 +735,7 @@ main(int argc, char *argv[])
 	rd_kafka_conf_t *conf;
 	char errstr[512];
 	const char *rejects_path = NULL, *key_prog = NULL, *topic_prog = NULL;
-	const char *txn_id = NULL;
+	const char *txn_id = NULL, *ts_path = NULL, *ts_unit = NULL;
 	char txn_buf[512];
 	int ch, strict = 0, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
@@ -546,7 +743,7 @@ main(int argc, char *argv[])
 	memset(&ko, 0, sizeof(ko));
 	ko.partition = RD_KAFKA_PARTITION_UA;
 	kconf_init(&kc);
-	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "Ehk:P:SVT:z:",
+	while ((ch = getopt_long(argc, argv, KCONF_OPTSTRING "Ehk:P:SVt:T:z:",
 	    longopts, NULL)) != -1) {
 		if (kconf_option(&kc, ch, optarg))
 			continue;
@@ -559,6 +756,15 @@ main(int argc, char *argv[])
 			break;
 		case 'T':
 			topic_prog = optarg;
+			break;
+		case 't':
+			ts_path = optarg;
+			break;
+		case 'U':
+			ts_unit = optarg;
+			if (eventtime_unit_us(ts_unit) < 0)
+				errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms or us",
+				    ts_unit);
 			break;
 		case 'P': {
 			char *end;
@@ -607,6 +813,17 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_USAGE, "--eos and -E do not go together");
 	if (txn_id != NULL && !ko.eos_mode)
 		errx(KP_EXIT_USAGE, "--txn-id goes with --eos");
+	if (ts_path != NULL && ko.envelope)
+		errx(KP_EXIT_USAGE, "-t and -E do not go together: the envelope "
+		    "has the timestamp");
+	if (ts_unit != NULL && ts_path == NULL)
+		errx(KP_EXIT_USAGE, "--ts-unit goes with -t");
+	if (ts_path != NULL) {
+		if (eventtime_init(&ko.ts, ts_path, ts_unit) != 0)
+			errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b",
+			    ts_path);
+		ko.stamping = 1;
+	}
 	if (argc > 1 || (argc == 1 && topic_prog != NULL) ||
 	    (argc == 0 && topic_prog == NULL && !ko.envelope)) {
 		usage(stderr);
@@ -636,8 +853,12 @@ main(int argc, char *argv[])
 		kconf_set(kc.conf, "transactional.id", txn_id);
 	}
 	conf = kconf_finish(&kc);
-	ko.batching = !ko.eos_mode && !ko.envelope && ko.key_expr == NULL &&
-	    ko.topic_expr == NULL && ko.topic != NULL;
+	/*
+	 * rd_kafka_produce_batch stamps its messages with the producer's
+	 * clock: -t goes message by message.
+	 */
+	ko.batching = !ko.eos_mode && !ko.envelope && !ko.stamping &&
+	    ko.key_expr == NULL && ko.topic_expr == NULL && ko.topic != NULL;
 	{
 		char v[32];
 		size_t vlen = sizeof(v);
@@ -673,8 +894,9 @@ main(int argc, char *argv[])
 	if (ko.partial_line)
 		status = KP_EXIT_FAIL;
 
-	if (ko.accepted != ko.delivered + ko.failed) {
-		unsigned long lost = ko.accepted - ko.delivered - ko.failed;
+	if (ko.accepted != ko.delivered + ko.failed + ko.refused) {
+		unsigned long lost = ko.accepted - ko.delivered - ko.failed -
+		    ko.refused;
 
 		warnx("%lu messages without a delivery report", lost);
 		ko.failed += lost;
@@ -706,6 +928,9 @@ out:
 		eos_free(&ko.eos);
 	jqexpr_free(ko.key_expr);
 	jqexpr_free(ko.topic_expr);
+	if (ko.stamping)
+		eventtime_free(&ko.ts);
+	retry_list_free(&ko.retry);
 	free(ko.parts);
 	rd_kafka_destroy(ko.rk);
 	return status;
