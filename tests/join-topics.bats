@@ -87,7 +87,7 @@ write_with_kout() {
 	shift 2
 	mockgen -r 250 "${MOCKGEN[@]}" --seed "$seed" "$@" |
 	    jq -c --unbuffered "$filter" | tee "$W/cd" |
-	    with_timeout 60 kout -T "if .strategy == \"C\" then \"$C\" else \"$D\" end"
+	    with_timeout 150 kout -T "if .strategy == \"C\" then \"$C\" else \"$D\" end"
 	split_cd "$W/cd"
 }
 
@@ -98,8 +98,11 @@ write_with_kafka_python() {
 	shift 2
 	mockgen -r 0 "${MOCKGEN[@]}" --seed "$seed" "$@" | jq -c "$filter" > "$W/cd"
 	split_cd "$W/cd"
-	with_timeout 60 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$C" "$seed" < "$W/cd.C" 2>/dev/null
-	with_timeout 60 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$D" "$seed" < "$W/cd.D" 2>/dev/null
+	# Generous limits: a loaded machine (CI) slows the broker a lot.
+	with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$C" "$seed" < "$W/cd.C" 2>>"$W/kpy.err" ||
+	    { cat "$W/kpy.err" >&2; return 1; }
+	with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$D" "$seed" < "$W/cd.D" 2>>"$W/kpy.err" ||
+	    { cat "$W/kpy.err" >&2; return 1; }
 }
 
 # replay_join OUT KIN_ARGS [WJOIN ARGS...]: the card's join, each kin given

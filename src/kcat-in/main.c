@@ -22,6 +22,7 @@
 #include "eosruns.h"
 #include "eventtime.h"
 #include "jsonscan.h"
+#include "jsonwalk.h"
 #include "kconf.h"
 #include "kp.h"
 #include "lineio.h"
@@ -40,6 +41,14 @@
 #define KIN_METADATA_REFRESH_MS		"1000"
 /* --order time: how long a partition with unread records may hold the rest. */
 #define KIN_MAX_HOLD_MS		5000
+/* Members of a record looked at in the validating pass for its time. */
+#define KIN_MEMBERS		32
+/*
+ * --order time: a fetch that finds nothing new is held by the broker this
+ * long, not librdkafka's 500 ms; a partition emptied while such a fetch
+ * was out waits for it (kin(1), Order).
+ */
+#define KIN_FETCH_WAIT_MS	"50"
 
 enum { OPT_MAX_HOLD = 256, OPT_ORDER, OPT_TS_UNIT };
 
@@ -836,11 +845,30 @@ consume(struct kin *ki)
 static int64_t
 message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 {
+	struct json_member mem[KIN_MEMBERS];
+	const char *close;
 	int64_t us, ms;
+	int i, count;
 
-	if (m->payload != NULL && json_validate(m->payload, m->len, NULL) == 0 &&
-	    eventtime_read(&ki->ts, m->payload, m->len, &us, NULL) == 0)
-		return us;
+	if (m->payload != NULL && json_validate_object(m->payload, m->len, NULL,
+	    mem, KIN_MEMBERS, &count, &close) == 0) {
+		if (ki->ts.path.depth > 1 || count > KIN_MEMBERS) {
+			if (eventtime_read(&ki->ts, m->payload, m->len, &us,
+			    NULL) == 0)
+				return us;
+		} else {
+			/* .ts: among the members the validation found; of
+			 * duplicate keys the last counts, as in jq. */
+			for (i = count - 1; i >= 0; i--)
+				if (mem[i].keylen == ki->ts.path.keylen[0] &&
+				    memcmp(mem[i].key, ki->ts.path.key[0],
+				    mem[i].keylen) == 0)
+					break;
+			if (i >= 0 && eventtime_value(&ki->ts, mem[i].value,
+			    mem[i].valuelen, &us, NULL) == 0)
+				return us;
+		}
+	}
 	ms = rd_kafka_message_timestamp(m, NULL);
 	return ms >= 0 ? ms * 1000 : INT64_MIN;
 }
@@ -1145,6 +1173,7 @@ main(int argc, char *argv[])
 		kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ?
 		    "true" : "false");
 	if (ki.merge) {
+		kconf_default(&kc, "fetch.wait.max.ms", KIN_FETCH_WAIT_MS);
 		if (pipe2(ki.wake, O_NONBLOCK | O_CLOEXEC) != 0)
 			err(KP_EXIT_FAIL, "pipe");
 	} else {

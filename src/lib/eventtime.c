@@ -37,19 +37,11 @@ eventtime_free(struct eventtime *et)
 }
 
 int
-eventtime_read(const struct eventtime *et, const char *s, size_t n,
+eventtime_value(const struct eventtime *et, const char *v, size_t vlen,
     int64_t *us, char *why)
 {
-	const char *v;
-	size_t vlen;
 	double x;
 
-	if (json_path_find(&et->path, s, n, &v, &vlen, NULL) != 0) {
-		if (why != NULL)
-			snprintf(why, EVENTTIME_WHY_MAX, "no field %s",
-			    et->path.text);
-		return -1;
-	}
 	if (*v == '"') {
 		if (parse_iso8601_us(v + 1, vlen - 2, us) == 0)
 			return 0;
@@ -74,4 +66,20 @@ eventtime_read(const struct eventtime *et, const char *s, size_t n,
 		snprintf(why, EVENTTIME_WHY_MAX, "%s is not a time (a string or "
 		    "a number)", et->path.text);
 	return -1;
+}
+
+int
+eventtime_read(const struct eventtime *et, const char *s, size_t n,
+    int64_t *us, char *why)
+{
+	const char *v;
+	size_t vlen;
+
+	if (json_path_find(&et->path, s, n, &v, &vlen, NULL) != 0) {
+		if (why != NULL)
+			snprintf(why, EVENTTIME_WHY_MAX, "no field %s",
+			    et->path.text);
+		return -1;
+	}
+	return eventtime_value(et, v, vlen, us, why);
 }

@@ -38,5 +38,8 @@ int64_t	eventtime_unit_us(const char *unit);
  */
 int	eventtime_read(const struct eventtime *, const char *s, size_t n,
 	    int64_t *us, char *why);
+/* The same for a value already found: the raw JSON text v[0..vlen). */
+int	eventtime_value(const struct eventtime *, const char *v, size_t vlen,
+	    int64_t *us, char *why);
 
 #endif
