@@ -29,7 +29,7 @@ packages=(
 if [ "$build_only" = 0 ]; then
 	packages+=(
 		bats bats-assert bats-support bats-file # the test suite
-		kcat python3-kafka sqlite3      # peers and oracles the tests compare against
+		kcat python3-kafka python3-confluent-kafka sqlite3 # peers and oracles the tests compare against
 		mandoc                          # man page lint
 		docker-compose                  # validates docker-compose.yaml (no engine needed)
 		psmisc shellcheck               # killall for the process tests; script lint

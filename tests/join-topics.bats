@@ -214,6 +214,39 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	same_pairs "$W/pairs" "$W/want"
 }
 
+@test "join over topics: a live join in consumer groups, fed by confluent-kafka writing keyed records to hashed partitions, finds every pair SQL finds" {
+	topics 4 "$C" "$D"
+	local g="g_$C"
+	setsid bash -c 'kin -g "$3.C" -X session.timeout.ms=6000 "$1" |
+	    wjoin --window 5m <(kin -g "$3.D" -X session.timeout.ms=6000 "$2")' _ "$C" "$D" "$g" \
+	    > "$W/pairs" 2> "$W/pairs.err" &
+	JOIN_PID=$!
+	sleep 1
+	with_timeout 60 "$H/ck-live.py" "$KAFKA_BROKERS" "$C" "$D" 10 50
+	spread "$C" 4 500
+	spread "$D" 4 500
+	local n last=-1 still=0
+	for _ in $(seq 180); do
+		n=$(wc -l < "$W/pairs")
+		if [ "$n" -eq "$last" ]; then
+			still=$((still + 1))
+			[ "$still" -lt 8 ] || break
+		else
+			still=0
+			last=$n
+		fi
+		sleep 0.5
+	done
+	kill -TERM -- "-$JOIN_PID"
+	wait "$JOIN_PID" || true
+	JOIN_PID=""
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
+	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
+	same_pairs "$W/pairs" "$W/want"
+	! grep -q late "$W/pairs.err"
+}
+
 @test "join over topics: --type left and --type full on a replay write each unmatched record once with null, as SQL's LEFT and FULL JOIN" {
 	topics 4 "$C" "$D"
 	# Gaps of 15 minutes: no C records in rounds 300-359, no D records in
