@@ -41,6 +41,8 @@
 #define KIN_METADATA_REFRESH_MS		"1000"
 /* --order time: how long a partition with unread records may hold the rest. */
 #define KIN_MAX_HOLD_MS		5000
+/* A buffered message's time not looked at yet: only a choice needs it. */
+#define TIME_UNREAD		(INT64_MIN + 1)
 /* Members of a record looked at in the validating pass for its time. */
 #define KIN_MEMBERS		32
 /*
@@ -83,7 +85,7 @@ struct part {
 	/* --order time: the partition's own queue and what it delivered */
 	rd_kafka_queue_t *q;
 	rd_kafka_message_t *buf[KIN_BATCH];
-	int64_t	 buf_us[KIN_BATCH];	/* each one's time */
+	int64_t	 buf_us[KIN_BATCH];	/* each one's time, or TIME_UNREAD */
 	int	 head, nbuf;
 	int64_t	 taken;		/* offset after the last message taken, or -1 */
 	int64_t	 eof_at;	/* at its end there, nothing taken since; or -1 */
@@ -873,6 +875,15 @@ message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 	return ms >= 0 ? ms * 1000 : INT64_MIN;
 }
 
+/* The time of a partition's i-th buffered message, read when first asked. */
+static int64_t
+part_time(const struct kin *ki, struct part *pt, int i)
+{
+	if (pt->buf_us[i] == TIME_UNREAD)
+		pt->buf_us[i] = message_time_us(ki, pt->buf[i]);
+	return pt->buf_us[i];
+}
+
 /*
  * Takes what a partition's queue holds into its buffer, if the buffer is
  * empty. Ends and errors are handled as they come; returns 1 to stop.
@@ -892,7 +903,7 @@ part_fill(struct kin *ki, struct part *pt)
 		rd_kafka_message_t *m = got[i];
 
 		if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			pt->buf_us[pt->nbuf] = message_time_us(ki, m);
+			pt->buf_us[pt->nbuf] = TIME_UNREAD;
 			pt->buf[pt->nbuf++] = m;
 			pt->taken = m->offset + 1;
 			pt->eof_at = -1;
@@ -951,14 +962,16 @@ merge_step(struct kin *ki, int64_t *wait_ms)
 	static struct merge_view v[MAX_PARTITIONS];
 	struct part *pt;
 	int64_t now = mono_ms(), limit;
-	int i, p, n = ki->nparts < MAX_PARTITIONS ? ki->nparts : MAX_PARTITIONS;
+	int i, p, nbuffered = 0;
+	int n = ki->nparts < MAX_PARTITIONS ? ki->nparts : MAX_PARTITIONS;
 
 	for (i = 0; i < n; i++) {
 		pt = &ki->parts[i];
 		if (part_fill(ki, pt))
 			return -1;
 		v[i].buffered = pt->nbuf > 0;
-		v[i].head_us = v[i].buffered ? pt->buf_us[pt->head] : 0;
+		v[i].head_us = 0;
+		nbuffered += v[i].buffered;
 		v[i].unread = !v[i].buffered && part_unread(ki, pt);
 		if (!v[i].unread)
 			pt->held_since = 0;
@@ -974,12 +987,19 @@ merge_step(struct kin *ki, int64_t *wait_ms)
 			pt->passed_over = 1;
 		}
 	}
+	/* Times are read only when there is a choice to make. */
+	if (nbuffered > 1)
+		for (i = 0; i < n; i++)
+			if (v[i].buffered)
+				v[i].head_us = part_time(ki, &ki->parts[i],
+				    ki->parts[i].head);
 	if ((p = merge_pick(v, n, ki->max_hold_ms, wait_ms, &limit)) ==
 	    MERGE_WAIT)
 		return 0;
 	pt = &ki->parts[p];
 	pt->passed_over = 0;
-	while (pt->nbuf > 0 && pt->buf_us[pt->head] <= limit) {
+	while (pt->nbuf > 0 && (limit == INT64_MAX ||
+	    part_time(ki, pt, pt->head) <= limit)) {
 		rd_kafka_message_t *m = pt->buf[pt->head];
 		int stop;
 
@@ -988,8 +1008,6 @@ merge_step(struct kin *ki, int64_t *wait_ms)
 		stop = take_message(ki, m);
 		rd_kafka_message_destroy(m);
 		if (stop)
-			return -1;
-		if (pt->nbuf == 0 && part_fill(ki, pt))
 			return -1;
 	}
 	if (ki->exit_at_end && all_at_end(ki))
