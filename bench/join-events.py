@@ -18,19 +18,18 @@ ENVELOPES, C, D, OUT are `kin -E -e` files. The timestamps are the broker's
 left and right members, as bench/spark/analyze.py latency-join does.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "spark"))
+import analyze as spark_analyze  # noqa: E402
 
 
 def envelopes(path):
-    """(append_ms, raw value text) for each line of `kin -E`."""
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            i = line.index(',"value":')
-            env = json.loads(line[:i] + "}")
-            yield env["timestamp"], line[i + 9:-1]
+    """(append_ms, raw value text) for each line of `kin -E`: the reader
+    of bench/spark/analyze.py."""
+    for t, raw, _ in spark_analyze.envelopes(path):
+        yield t, raw
 
 
 def cmd_values(path):

@@ -68,6 +68,26 @@ spread() {
 	[ "$(jq add <<<"$held")" -eq "$3" ] || fail "$1: $held records, not $3"
 }
 
+# stop_when_quiet FILE: once FILE, the live join's output, has not grown
+# for 4 s (at most 90 s), stops the join (JOIN_PID's process group).
+stop_when_quiet() {
+	local n last=-1 still=0
+	for _ in $(seq 180); do
+		n=$(wc -l < "$1")
+		if [ "$n" -eq "$last" ]; then
+			still=$((still + 1))
+			[ "$still" -lt 8 ] || break
+		else
+			still=0
+			last=$n
+		fi
+		sleep 0.5
+	done
+	kill -TERM -- "-$JOIN_PID"
+	wait "$JOIN_PID" || true
+	JOIN_PID=""
+}
+
 # split_cd FILE: mockgen -s C,D output into FILE.C and FILE.D.
 split_cd() {
 	grep '"strategy":"C"' "$1" > "$1.C" || true
@@ -192,21 +212,7 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	with_timeout 60 "$H/kpy-spread.py" live "$KAFKA_BROKERS" "$C" "$D" 10 50 2> "$W/sent"
 	spread "$C" 4 500
 	spread "$D" 4 500
-	local n last=-1 still=0
-	for _ in $(seq 180); do
-		n=$(wc -l < "$W/pairs")
-		if [ "$n" -eq "$last" ]; then
-			still=$((still + 1))
-			[ "$still" -lt 8 ] || break
-		else
-			still=0
-			last=$n
-		fi
-		sleep 0.5
-	done
-	kill -TERM -- "-$JOIN_PID"
-	wait "$JOIN_PID" || true
-	JOIN_PID=""
+	stop_when_quiet "$W/pairs"
 	# The oracle's input: what the topics hold, read by kafka-python.
 	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
 	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
@@ -225,21 +231,7 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	with_timeout 60 "$H/ck-live.py" "$KAFKA_BROKERS" "$C" "$D" 10 50
 	spread "$C" 4 500
 	spread "$D" 4 500
-	local n last=-1 still=0
-	for _ in $(seq 180); do
-		n=$(wc -l < "$W/pairs")
-		if [ "$n" -eq "$last" ]; then
-			still=$((still + 1))
-			[ "$still" -lt 8 ] || break
-		else
-			still=0
-			last=$n
-		fi
-		sleep 0.5
-	done
-	kill -TERM -- "-$JOIN_PID"
-	wait "$JOIN_PID" || true
-	JOIN_PID=""
+	stop_when_quiet "$W/pairs"
 	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
 	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
 	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
