@@ -1191,7 +1191,14 @@ main(int argc, char *argv[])
 		kconf_default(&kc, "enable.partition.eof", ki.exit_at_end ?
 		    "true" : "false");
 	if (ki.merge) {
-		kconf_default(&kc, "fetch.wait.max.ms", KIN_FETCH_WAIT_MS);
+		/*
+		 * Not with --eos: kin --eos -e of a join's faster input then
+		 * leaves its group so soon that kout's next commit of that
+		 * input's resume offset (which moves while the other input is
+		 * joined) is refused, UNKNOWN_MEMBER (eos.bats, 2 in 5 runs).
+		 */
+		if (!ki.eos)
+			kconf_default(&kc, "fetch.wait.max.ms", KIN_FETCH_WAIT_MS);
 		if (pipe2(ki.wake, O_NONBLOCK | O_CLOEXEC) != 0)
 			err(KP_EXIT_FAIL, "pipe");
 	} else {
