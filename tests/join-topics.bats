@@ -88,6 +88,20 @@ stop_when_quiet() {
 	JOIN_PID=""
 }
 
+# live_join_equals_sql: after a live producer wrote 500 records to each of
+# $C and $D (4 partitions): once the join's output is quiet, stops it and
+# compares its pairs with SQL's over what the topics hold, read by
+# kafka-python.
+live_join_equals_sql() {
+	spread "$C" 4 500
+	spread "$D" 4 500
+	stop_when_quiet "$W/pairs"
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
+	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
+	same_pairs "$W/pairs" "$W/want"
+}
+
 # split_cd FILE: mockgen -s C,D output into FILE.C and FILE.D.
 split_cd() {
 	grep '"strategy":"C"' "$1" > "$1.C" || true
@@ -210,14 +224,7 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	JOIN_PID=$!
 	sleep 1
 	with_timeout 60 "$H/kpy-spread.py" live "$KAFKA_BROKERS" "$C" "$D" 10 50 2> "$W/sent"
-	spread "$C" 4 500
-	spread "$D" 4 500
-	stop_when_quiet "$W/pairs"
-	# The oracle's input: what the topics hold, read by kafka-python.
-	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
-	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
-	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
-	same_pairs "$W/pairs" "$W/want"
+	live_join_equals_sql
 }
 
 @test "join over topics: a live join in consumer groups, fed by confluent-kafka writing keyed records to hashed partitions, finds every pair SQL finds" {
@@ -229,13 +236,7 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	JOIN_PID=$!
 	sleep 1
 	with_timeout 60 "$H/ck-live.py" "$KAFKA_BROKERS" "$C" "$D" 10 50
-	spread "$C" 4 500
-	spread "$D" 4 500
-	stop_when_quiet "$W/pairs"
-	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 500 > "$W/held.C"
-	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 500 > "$W/held.D"
-	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
-	same_pairs "$W/pairs" "$W/want"
+	live_join_equals_sql
 	! grep -q late "$W/pairs.err"
 }
 
