@@ -642,6 +642,106 @@ for line in sys.stdin:
 	assert_equal "$(last C | jq -r '.[7][0:2] | map(.[0]) | join(",")')" 'a,b'
 }
 
+# halves PREFIX: mockgen's C and D records (15 s apart, 6 h 15 min) in
+# PREFIX.C and PREFIX.D, and each cut in two at the same time, 3 h in:
+# PREFIX.C1, PREFIX.C2, PREFIX.D1, PREFIX.D2.
+halves() {
+	mockgen -r 0 -n 3000 -s C,D --start 2026-11-24T00:00:00Z --step 15s --id --seed 5 > "$1"
+	split_cd "$1"
+	head -n 750 "$1.C" > "$1.C1"
+	tail -n +751 "$1.C" > "$1.C2"
+	head -n 750 "$1.D" > "$1.D1"
+	tail -n +751 "$1.D" > "$1.D2"
+}
+
+@test "--state: a join run in two parts, its window kept in FILE between them, writes exactly the pairs SQL finds over both" {
+	halves "$W/cd"
+	oracle "$W/cd.C" "$W/cd.D" 300000 300000 > "$W/want"
+	run --separate-stderr wjoin -w 5m --state "$W/S" "$W/cd.D1" < "$W/cd.C1"
+	assert_success
+	echo "$output" > "$W/p1"
+	# The window: a header, then records waiting for a partner, "L1 " or "R0 " and the line.
+	assert_equal "$(head -c 26 "$W/S")" "wjoin-state 1 max_ts 17954"
+	kept=$(($(wc -l < "$W/S") - 1))
+	[ "$kept" -gt 10 ]
+	run grep -vc '^[LR][01] {"strategy":"[CD]",' "$W/S"
+	assert_output 1
+	run --separate-stderr wjoin -w 5m --state "$W/S" "$W/cd.D2" < "$W/cd.C2"
+	assert_success
+	[[ "$stderr" == *"--state $W/S: $kept records of the last run back in the window"* ]]
+	echo "$output" > "$W/p2"
+	cat "$W/p1" "$W/p2" | ids > "$W/got"
+	diff -u "$W/want" "$W/got"
+	# Pairs across the cut exist, and without the window they are lost.
+	wjoin -w 5m "$W/cd.D1" < "$W/cd.C1" > "$W/q1"
+	wjoin -w 5m "$W/cd.D2" < "$W/cd.C2" > "$W/q2"
+	[ "$(cat "$W/q1" "$W/q2" | wc -l)" -lt "$(wc -l < "$W/want")" ]
+}
+
+@test "--state: a left join in two parts writes a null row once, for a record that met no partner, when its window closes in either part" {
+	halves "$W/cd"
+	# Every fourth D record missing: some C records meet none.
+	awk 'NR % 4 != 0' "$W/cd.D1" > "$W/d1"
+	awk 'NR % 4 != 0' "$W/cd.D2" > "$W/d2"
+	sed -n '200,750p' "$W/d1" > "$W/d1s"
+	sed -n '1,300p;420,480p' "$W/d2" > "$W/d2s"
+	cat "$W/d1s" "$W/d2s" > "$W/d"
+	wjoin -w 20s --type left "$W/d" < "$W/cd.C" | ids > "$W/one"
+	wjoin -w 20s --type left --state "$W/S" "$W/d1s" < "$W/cd.C1" > "$W/p1"
+	wjoin -w 20s --type left --state "$W/S" "$W/d2s" < "$W/cd.C2" > "$W/p2"
+	cat "$W/p1" "$W/p2" | ids > "$W/two"
+	# The last part's unmatched records are still in the window (L0): their
+	# null rows are the one run's only extra lines.
+	grep '^L0 ' "$W/S" | cut -c 4- | jq -r '"\(.id)|null"' | sort > "$W/pending"
+	[ -s "$W/pending" ]
+	[ "$(grep -c '|null$' "$W/two")" -gt 100 ]
+	assert_equal "$(sort -m "$W/two" "$W/pending")" "$(cat "$W/one")"
+}
+
+@test "--state: after SIGTERM wjoin reads its inputs to their end (up to 2 s), so the window it keeps holds every record it was sent" {
+	halves "$W/cd"
+	head -n 300 "$W/cd.C1" > "$W/c1a"
+	tail -n +301 "$W/cd.C1" > "$W/c1b"
+	wjoin -w 5m --state "$W/S" <(cat "$W/cd.D1"; sleep 1) < <(cat "$W/c1a"; sleep 1; cat "$W/c1b") > "$W/p1" 2> "$W/p1.err" &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	wait "$pid"
+	[ "$(wc -l < "$W/p1")" -gt 0 ]
+	wjoin -w 5m --state "$W/S" "$W/cd.D2" < "$W/cd.C2" > "$W/p2"
+	oracle "$W/cd.C" "$W/cd.D" 300000 300000 > "$W/want"
+	cat "$W/p1" "$W/p2" | ids > "$W/got"
+	diff -u "$W/want" "$W/got"
+	# A second signal stops at once, and says what the window misses.
+	wjoin -w 5m --state "$W/S2" <(sleep 5) < <(cat "$W/c1a"; sleep 5) > /dev/null 2> "$W/e2" &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	sleep 0.2
+	kill -TERM "$pid"
+	wait "$pid"
+	grep -q "stopped before the end of either input" "$W/e2"
+	[ "$(wc -l < "$W/S2")" -gt 1 ]
+}
+
+@test "--state: refused with records from kin --eos (exit 2); a file that is not a window is left alone (exit 1)" {
+	printf '%s\n' '{"id":1,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1"]}' > "$W/l"
+	printf '%s\n' '{"id":11,"ts":1500,"_kp_src":["gr","D",0,5,7,"m2"]}' > "$W/r"
+	run --separate-stderr wjoin -w 5s --state "$W/S" "$W/r" < "$W/l"
+	assert_failure 2
+	[[ "$stderr" == *"--state: records from kin --eos"* ]]
+	echo '{"not":"a state"}' > "$W/S"
+	run --separate-stderr wjoin -w 5s --state "$W/S" /dev/null < /dev/null
+	assert_failure 1
+	[[ "$stderr" == *"not a state file of this wjoin"* ]]
+	assert_equal "$(cat "$W/S")" '{"not":"a state"}'
+	# A record that no longer parses (-t changed) goes to --rejects.
+	printf '%s\n' 'wjoin-state 1 max_ts 1500000 - watermark -' 'L0 {"id":1,"ts":1000}' > "$W/S"
+	run --separate-stderr wjoin -w 5s -t .time --rejects "$W/rj" --state "$W/S" /dev/null < /dev/null
+	assert_failure 1
+	assert_equal "$(jq -r .source "$W/rj")" "$W/S"
+}
+
 @test "usage errors exit 2" {
 	run --separate-stderr wjoin -w 1s
 	assert_failure 2

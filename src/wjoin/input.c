@@ -79,7 +79,7 @@ ended(struct inputs *ins, struct input *in)
 	in->done = 1;
 	if (!ins->pos->known)
 		in->end_unsaid = 1;
-	else if (!ins->pos->on)
+	else if (!ins->pos->on && !ins->pause_at_end)
 		join_eof(ins->join, in->side);
 }
 
@@ -93,10 +93,14 @@ mode_known(struct inputs *ins)
 	if (ins->pos->on && (j->outer[SIDE_LEFT] || j->outer[SIDE_RIGHT]))
 		errx(KP_EXIT_USAGE, "--type: records from kin --eos are joined "
 		    "exactly once only by an inner join");
+	if (ins->pos->on && ins->pause_at_end)
+		errx(KP_EXIT_USAGE, "--state: records from kin --eos are read "
+		    "again after a restart; the exactly-once join keeps no "
+		    "state file");
 	for (s = 0; s < 2; s++)
 		if (ins->in[s].end_unsaid) {
 			ins->in[s].end_unsaid = 0;
-			if (!ins->pos->on)
+			if (!ins->pos->on && !ins->pause_at_end)
 				join_eof(ins->join, s);
 		}
 }

@@ -40,6 +40,7 @@ struct inputs {
 	struct join	*join;		/* told of ends and of activity */
 	struct rejects	*rj;		/* takes the bad lines */
 	struct positions *pos;		/* source positions of --eos records */
+	int		 pause_at_end;	/* --state: an end is a stop, not the end */
 	struct input	*waiting;	/* INPUTS_WAIT: the side to wait for */
 	int64_t		 wait_until;	/* INPUTS_WAIT: until when (mono_ms) */
 };

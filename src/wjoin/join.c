@@ -175,6 +175,26 @@ join_tick(struct join *j, int64_t now_ms, const int waiting[2])
 		evict_both(j);
 }
 
+void
+join_restore(struct join *j, int side, const struct join_rec *x, int matched)
+{
+	struct window_rec *stored;
+
+	if (j->keyed && x->nullkey)
+		return;
+	stored = window_store_insert(&j->store[side], x->ts, x->key,
+	    x->keylen, x->line, x->len);
+	stored->matched = matched;
+	if (join_state(j) > j->n.state_max)
+		j->n.state_max = join_state(j);
+}
+
+void
+join_restored(struct join *j)
+{
+	evict_both(j);
+}
+
 size_t
 join_state(const struct join *j)
 {

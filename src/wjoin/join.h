@@ -75,6 +75,14 @@ void	join_eof(struct join *, int side);
 void	join_activity(struct join *, int side, int64_t now_ms);
 /* Lets idle sides stop holding the watermark (see watermark_tick). */
 void	join_tick(struct join *, int64_t now_ms, const int waiting[2]);
+/*
+ * --state: puts a record of side saved by an earlier run back in its store
+ * as it was (matched or not), pairing it with nothing; then, once all are
+ * back, join_restored lets go what the options of this run no longer keep.
+ */
+void	join_restore(struct join *, int side, const struct join_rec *,
+	    int matched);
+void	join_restored(struct join *);
 /* Records stored on both sides. */
 size_t	join_state(const struct join *);
 

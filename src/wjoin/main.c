@@ -20,6 +20,7 @@
 #include "output.h"
 #include "rejects.h"
 #include "signals.h"
+#include "state.h"
 #include "timeparse.h"
 
 /* Idleness and --stats are looked at after this many records. */
@@ -30,11 +31,16 @@
  * inner pairs are not held back by it, only state and outer null rows.
  */
 #define DEFAULT_DELAY_US	(INT64_C(60) * 1000 * 1000)
+/*
+ * --state: after SIGINT or SIGTERM, how long wjoin goes on reading for the
+ * end of its inputs (kin's flush as it stops), as kout does.
+ */
+#define STATE_DRAIN_MS		2000
 
 enum {
 	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
 	OPT_LEFT_DELAY, OPT_LEFT_KEY, OPT_REJECTS, OPT_RIGHT_DELAY,
-	OPT_RIGHT_KEY, OPT_STATS, OPT_STRICT, OPT_TS_UNIT, OPT_TYPE
+	OPT_RIGHT_KEY, OPT_STATE, OPT_STATS, OPT_STRICT, OPT_TS_UNIT, OPT_TYPE
 };
 
 static const struct option longopts[] = {
@@ -51,6 +57,7 @@ static const struct option longopts[] = {
 	{ "rejects",   required_argument, NULL, OPT_REJECTS },
 	{ "right-delay", required_argument, NULL, OPT_RIGHT_DELAY },
 	{ "right-key", required_argument, NULL, OPT_RIGHT_KEY },
+	{ "state",     required_argument, NULL, OPT_STATE },
 	{ "stats",     required_argument, NULL, OPT_STATS },
 	{ "strict",    no_argument,       NULL, OPT_STRICT },
 	{ "ts",        required_argument, NULL, 't' },
@@ -71,6 +78,8 @@ struct run {
 	struct positions	 pos;
 	FILE			*late;
 	const char		*late_path;
+	const char		*state_path;	/* --state FILE, or NULL */
+	int64_t			 drain_until;	/* --state: end of the drain */
 	unsigned long		 written;	/* output lines, for --emit */
 	int64_t			 stats_ms;	/* --stats period, 0: none */
 	int64_t			 stats_due;
@@ -85,8 +94,9 @@ usage(FILE *fp)
 	    "[--late FILE] [--left-delay DUR]\n"
 	    "             [--left-key EXPR] [--rejects FILE] "
 	    "[--right-delay DUR] [--right-key EXPR]\n"
-	    "             [--stats SECONDS] [--strict] [--ts-unit UNIT] "
-	    "[--type TYPE] FILE\n");
+	    "             [--state FILE] [--stats SECONDS] [--strict] "
+	    "[--ts-unit UNIT] [--type TYPE]\n"
+	    "             FILE\n");
 }
 
 /* A duration option in µs; exits 2 if it is not one. */
@@ -196,6 +206,24 @@ print_stats(struct run *run)
 	    iso, (long long)(now_ms() - wm_ms));
 }
 
+/*
+ * Whether to stop reading: after SIGINT or SIGTERM at once, but with
+ * --state only once both inputs have ended (the programs before wjoin
+ * flush as they stop, and what they wrote is committed), a second signal
+ * came, or STATE_DRAIN_MS passed.
+ */
+static int
+stop_now(struct run *run)
+{
+	if (!kp_stop_signal)
+		return 0;
+	if (run->state_path == NULL || kp_stop_count > 1)
+		return 1;
+	if (run->drain_until == 0)
+		run->drain_until = mono_ms() + STATE_DRAIN_MS;
+	return mono_ms() >= run->drain_until;
+}
+
 /* Idleness and --stats, by the wall clock. */
 static void
 tick(struct run *run)
@@ -262,12 +290,15 @@ wait_input(struct run *run)
 				timeout = idle_in + 1;
 			if (run->stats_ms > 0 && run->stats_due - now < timeout)
 				timeout = run->stats_due - now;
+			if (run->drain_until > 0 &&
+			    run->drain_until - now < timeout)
+				timeout = run->drain_until - now;
 			if (timeout < 0)
 				timeout = 0;
-		} while (!kp_stop_signal &&
+		} while (!stop_now(run) &&
 		    !inputs_poll(&run->inputs, (int)timeout, ready));
 	}
-	if (kp_stop_signal)
+	if (stop_now(run))
 		return -1;
 	for (s = 0; s < 2; s++)
 		if (ready[s] && inputs_fill(&run->inputs, s) != 0)
@@ -340,6 +371,9 @@ main(int argc, char *argv[])
 		case OPT_RIGHT_KEY:
 			rkey = optarg;
 			break;
+		case OPT_STATE:
+			run.state_path = optarg;
+			break;
 		case OPT_STATS:
 			run.stats_ms = stats_period_ms(optarg);
 			break;
@@ -410,10 +444,25 @@ main(int argc, char *argv[])
 	run.out.eos = &run.pos.on;
 	inputs_init(&run.inputs, STDIN_FILENO, "<stdin>", input_open(argv[0]),
 	    argv[0], &run.join, &run.rj, &run.pos);
+	if (run.state_path != NULL) {
+		struct record_spec *specs[2] = {
+			&run.inputs.in[SIDE_LEFT].spec,
+			&run.inputs.in[SIDE_RIGHT].spec
+		};
+		long n;
+
+		run.inputs.pause_at_end = 1;
+		n = state_load(run.state_path, &run.join, specs, &run.rj);
+		if (n < 0)
+			return KP_EXIT_FAIL;
+		if (n > 0)
+			warnx("--state %s: %ld record%s of the last run back in "
+			    "the window", run.state_path, n, n == 1 ? "" : "s");
+	}
 	run.stats_due = mono_ms() + run.stats_ms;
 	out_init();
 
-	while (!kp_stop_signal && !ferror(stdout) && !failed) {
+	while (!stop_now(&run) && !ferror(stdout) && !failed) {
 		side = inputs_next(&run.inputs, &failed);
 		if (side == SIDE_LEFT || side == SIDE_RIGHT) {
 			join_next(&run, side);
@@ -423,7 +472,7 @@ main(int argc, char *argv[])
 			/* The pairs so far go out before the wait. */
 			positions_write(&run.pos);
 			if (out_flush() != 0)
-				failed = !kp_stop_signal && !ferror(stdout);
+				failed = !stop_now(&run) && !ferror(stdout);
 			else
 				inputs_wait(&run.inputs, &failed);
 		} else if (side == INPUTS_NONE) {
@@ -431,10 +480,21 @@ main(int argc, char *argv[])
 			    run.inputs.in[SIDE_RIGHT].done)
 				break;
 			if (wait_input(&run) != 0)
-				failed = !kp_stop_signal && !ferror(stdout);
+				failed = !stop_now(&run) && !ferror(stdout);
 		}
 	}
 
+	if (run.state_path != NULL) {
+		if (!(run.inputs.in[SIDE_LEFT].done &&
+		    run.inputs.in[SIDE_RIGHT].done))
+			warnx("--state %s: stopped before the end of %s: what "
+			    "it held is not in the window kept", run.state_path,
+			    run.inputs.in[SIDE_LEFT].done ? argv[0] :
+			    run.inputs.in[SIDE_RIGHT].done ? "<stdin>" :
+			    "either input");
+		if (state_save(run.state_path, &run.join) != 0)
+			status = KP_EXIT_FAIL;
+	}
 	if (run.stats_ms > 0)
 		print_stats(&run);
 	late = run.join.n.late[SIDE_LEFT] + run.join.n.late[SIDE_RIGHT];

@@ -156,3 +156,17 @@ watermark_floor(const struct watermark *wm, int side)
 {
 	return wm->side[side].eof ? WM_END : wm->value;
 }
+
+void
+watermark_restore(struct watermark *wm, const int64_t max_ts[2],
+    int64_t value)
+{
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (max_ts[s] > wm->side[s].max_ts)
+			wm->side[s].max_ts = max_ts[s];
+	if (value != WM_END && value > wm->value)
+		wm->value = value;
+	recompute(wm);
+}

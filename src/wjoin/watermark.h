@@ -70,6 +70,12 @@ int64_t	watermark_idle_in(const struct watermark *, int64_t now_ms);
  */
 int64_t	watermark_floor(const struct watermark *, int side);
 
+/*
+ * --state: the progress an earlier run saved: each side's largest time
+ * and the join's watermark (WM_NONE where there was none).
+ */
+void	watermark_restore(struct watermark *, const int64_t max_ts[2],
+	    int64_t value);
 /* a - b and a + b, held at the ends of int64_t instead of overflowing. */
 int64_t	time_sub(int64_t a, int64_t b);
 int64_t	time_add(int64_t a, int64_t b);
