@@ -808,7 +808,8 @@ halves() {
 	assert_success
 	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
 	assert_line --index 2 --partial "[--right-delay DUR] [--right-key EXPR]"
-	assert_line --index 3 --partial "[--ts-unit UNIT] [--type TYPE] FILE"
+	assert_line --index 3 --partial "[--state FILE] [--stats SECONDS] [--strict] [--ts-unit UNIT] [--type TYPE]"
+	assert_line --index 4 --regexp "^ +FILE$"
 	run wjoin -V
 	assert_success
 	assert_output --regexp '^wjoin [0-9]+\.[0-9]+\.[0-9]+$'
