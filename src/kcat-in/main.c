@@ -590,18 +590,11 @@ on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	struct kin *ki = opaque;
 
-	if (code == RD_KAFKA_RESP_ERR__FATAL) {
-		char buf[512];
-
-		rd_kafka_fatal_error(rk, buf, sizeof(buf));
-		warnx("fatal: %s", buf);
+	/* A refusal (exit 2) or a fatal error: stop. */
+	if (kconf_error(rk, code, reason) || code == RD_KAFKA_RESP_ERR__FATAL) {
 		ki->failed = 1;
 		kp_stop_signal = -1;
-		return;
 	}
-	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
-	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-		warnx("kafka: %s", reason);
 }
 
 /* Without a group: assign every (or each -p) partition of the topics. */
@@ -623,7 +616,9 @@ assign_topics(struct kin *ki, char **topics, int ntopics, int64_t timeout_ms)
 			errx(KP_EXIT_FAIL, "%s: %s", topics[t], rd_kafka_err2str(e));
 		if (md->topic_cnt != 1 || md->topics[0].err !=
 		    RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt == 0)
-			errx(KP_EXIT_FAIL, "%s: %s", topics[t], md->topic_cnt == 1 &&
+			errx(md->topic_cnt == 1 &&
+			    kconf_refusal(md->topics[0].err) ? KP_EXIT_USAGE :
+			    KP_EXIT_FAIL, "%s: %s", topics[t], md->topic_cnt == 1 &&
 			    md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) :
 			    "no such topic");
 		for (i = 0; i < md->topics[0].partition_cnt; i++) {
@@ -781,6 +776,10 @@ take_message(struct kin *ki, rd_kafka_message_t *m)
 	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		warnx("%s: %s", m->rkt != NULL ? rd_kafka_topic_name(m->rkt) :
 		    "consumer", rd_kafka_message_errstr(m));
+		if (kconf_refusal(m->err)) {
+			ki->failed = 1;
+			return 1;
+		}
 		if ((m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
 		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
 		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) &&
@@ -1268,6 +1267,9 @@ main(int argc, char *argv[])
 	case -1:
 		rd_kafka_destroy(ki.rk);
 		return KP_EXIT_FAIL;
+	case -2:
+		rd_kafka_destroy(ki.rk);
+		return KP_EXIT_USAGE;
 	}
 	if (ki.group != NULL) {
 		subs = rd_kafka_topic_partition_list_new(argc);
@@ -1303,6 +1305,8 @@ main(int argc, char *argv[])
 		status = KP_EXIT_FAIL;
 	if (!ki.stdout_gone && out_close() < 0)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	parts_set(&ki, NULL);
 	eventtime_free(&ki.ts);
 	if (ki.merge) {

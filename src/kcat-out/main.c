@@ -171,6 +171,9 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		ko->delivered++;
 		return;
 	}
+	/* Not allowed to write (authorisation): read no more, exit 2. */
+	if (kconf_refusal(m->err))
+		kp_stop_signal = -1;
 	/*
 	 * The broker refused the line itself: alone in its batch, or named
 	 * among several refused (INVALID_RECORD). Otherwise the batch is to
@@ -201,17 +204,9 @@ static void
 on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	(void)opaque;
-	if (code == RD_KAFKA_RESP_ERR__FATAL) {
-		char buf[512];
-
-		rd_kafka_fatal_error(rk, buf, sizeof(buf));
-		warnx("fatal: %s", buf);
-		return;
-	}
-	/* Transport errors are retried by librdkafka; say so once per kind. */
-	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
-	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-		warnx("kafka: %s", reason);
+	/* Refused: read no more; what was read is still reported on. */
+	if (kconf_error(rk, code, reason))
+		kp_stop_signal = -1;
 }
 
 static rd_kafka_topic_t *
@@ -263,6 +258,9 @@ enqueue_failed(struct kout *ko, unsigned long lineno, const char *topic,
 	ko->failed++;
 	warnx("<stdin>:%lu: not produced to %s: %s", lineno, topic,
 	    rd_kafka_err2str(e));
+	/* Not allowed to write (authorisation): read no more, exit 2. */
+	if (kconf_refusal(e))
+		kp_stop_signal = -1;
 }
 
 /*
@@ -684,7 +682,8 @@ pump(struct kout *ko)
 		if (kp_stop_signal) {
 			if (stop_deadline == 0)
 				stop_deadline = mono_ms() + STOP_GRACE_MS;
-			if (kp_stop_count > 1 || mono_ms() >= stop_deadline) {
+			if (kp_stop_count > 1 || kconf_refused() ||
+			    mono_ms() >= stop_deadline) {
 				if (lr.end > lr.start)
 					warnx("<stdin>:%lu: stopped with a partial line unread",
 					    lr.lineno + 1);
@@ -884,6 +883,9 @@ main(int argc, char *argv[])
 	case -1:
 		status = KP_EXIT_FAIL;
 		goto out;
+	case -2:
+		status = KP_EXIT_USAGE;
+		goto out;
 	}
 	if (ko.eos_mode)
 		eos_init(&ko.eos, ko.rk, connect_timeout);
@@ -920,6 +922,8 @@ main(int argc, char *argv[])
 out:
 	if (rejects_close(&ko.rejects) != 0)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	for (i = 0; i < ko.ntopics; i++) {
 		free(ko.topics[i].name);
 		rd_kafka_topic_destroy(ko.topics[i].rkt);

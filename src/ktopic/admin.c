@@ -171,7 +171,7 @@ create_by_admin(struct ktopic *kt, const struct create_request *rq,
 		else {
 			warnx("%s: %s", name, msg != NULL && *msg != '\0' ? msg :
 			    rd_kafka_err2str(e));
-			status = KP_EXIT_FAIL;
+			status = kconf_refusal(e) ? KP_EXIT_USAGE : KP_EXIT_FAIL;
 		}
 	}
 	rd_kafka_event_destroy(ev);
@@ -456,7 +456,7 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 		else {
 			warnx("%s: %s", name, msg != NULL && *msg != '\0' ? msg :
 			    rd_kafka_err2str(e));
-			status = KP_EXIT_FAIL;
+			status = kconf_refusal(e) ? KP_EXIT_USAGE : KP_EXIT_FAIL;
 		}
 	}
 	rd_kafka_event_destroy(ev);

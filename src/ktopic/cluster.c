@@ -21,12 +21,17 @@ on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	struct ktopic *kt = opaque;
 
-	(void)rk;
+	/* Refused: said at once, and the exit status is 2. */
+	if (kconf_refusal(code)) {
+		kconf_error(rk, code, reason);
+		return;
+	}
 	/* "1/1 brokers are down" says less than the error before it. */
 	if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN &&
 	    kt->last_error[0] != '\0')
 		return;
 	snprintf(kt->last_error, sizeof(kt->last_error), "%s", reason);
+	kconf_redact(kt->last_error, sizeof(kt->last_error));
 }
 
 void
@@ -83,6 +88,7 @@ ktopic_warn(struct ktopic *kt, rd_kafka_resp_err_t e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	kconf_refusal(e);
 	/* Serve the error callback so last_error is current. */
 	if (kt->rk != NULL)
 		rd_kafka_poll(kt->rk, 0);
@@ -99,18 +105,33 @@ cluster_metadata(struct ktopic *kt)
 {
 	const struct rd_kafka_metadata *md;
 	rd_kafka_resp_err_t e;
+	int ask = 250, left;
 
 	/*
 	 * All topics, never a named one: asking for a topic by name makes a
-	 * broker with auto-creation (the mock always) create it.
+	 * broker with auto-creation (the mock always) create it. Short asks
+	 * at first, and the error callback served between them, so that a
+	 * refusal of the credentials ends the wait at once.
 	 */
-	e = rd_kafka_metadata(kt->rk, 1, NULL, &md, ktopic_left_ms(kt));
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		ktopic_warn(kt, e, "%s: no metadata within %gs", kt->brokers,
-		    kt->timeout_ms / 1000.0);
-		return NULL;
+	for (;;) {
+		left = ktopic_left_ms(kt);
+		e = rd_kafka_metadata(kt->rk, 1, NULL, &md,
+		    left < ask ? (left > 0 ? left : 1) : ask);
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+			return md;
+		rd_kafka_poll(kt->rk, 0);
+		if (kconf_refused())
+			return NULL;
+		/* No broker answered within the ask: ask again. */
+		if ((e != RD_KAFKA_RESP_ERR__TRANSPORT &&
+		    e != RD_KAFKA_RESP_ERR__TIMED_OUT) || ktopic_left_ms(kt) == 0)
+			break;
+		if (ask < 2000)
+			ask *= 2;
 	}
-	return md;
+	ktopic_warn(kt, e, "%s: no metadata within %gs", kt->brokers,
+	    kt->timeout_ms / 1000.0);
+	return NULL;
 }
 
 const rd_kafka_metadata_topic_t *
@@ -231,5 +252,6 @@ name_cmp(const void *a, const void *b)
 void
 sort_names(const char **names, int n)
 {
-	qsort(names, (size_t)n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof(*names), name_cmp);
 }

@@ -115,5 +115,7 @@ main(int argc, char *argv[])
 	kconf_free(&kt.kconf);
 	if (out_close() != 0 && status == KP_EXIT_OK)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	return status;
 }
