@@ -14,7 +14,7 @@
 #include "timeparse.h"
 
 /* A run of a secret this long is hidden; a shorter secret only whole. */
-#define REDACT_RUN	6
+#define REDACT_RUN	8
 /* Secrets shorter than this are not looked for: they would hide letters. */
 #define REDACT_MIN	4
 

@@ -83,7 +83,7 @@ int	 kconf_secret_key(const char *key);
 void	 kconf_add_secret(const char *val);
 /*
  * Replaces in msg (NUL-terminated, in a buffer of size bytes) every run of
- * a remembered secret's characters, at least 6 long or the whole secret, by
+ * a remembered secret's characters, at least 8 long or the whole secret, by
  * "***".
  */
 void	 kconf_redact(char *msg, size_t size);
