@@ -13,12 +13,15 @@
 #include "signals.h"
 #include "timeparse.h"
 
-/* A run of a secret this long is hidden; a shorter secret only whole. */
-#define REDACT_RUN	8
-/* Secrets shorter than this are not looked for: they would hide letters. */
+/* Secrets (or their pieces) shorter than this are not looked for. */
 #define REDACT_MIN	4
 
-/* The secret values set by -X and -F, kept to hide them in messages. */
+/*
+ * The secret values set by -X and -F, kept to hide them in messages, with
+ * the pieces of them librdkafka may quote: from a word on to the end ("...
+ * sasl.oauthbearer.config beginning at: %s"), a word, what follows its '='.
+ * Longest first, so that a whole value is hidden before its pieces.
+ */
 static char	**secrets;
 static size_t	  nsecrets;
 static int	  refused;
@@ -40,59 +43,63 @@ kconf_secret_key(const char *key)
 	return 0;
 }
 
+static void
+secret_add(const char *val, size_t len)
+{
+	char **grown, *copy;
+	size_t i, at;
+
+	if (len < REDACT_MIN)
+		return;
+	for (i = 0; i < nsecrets; i++)
+		if (strlen(secrets[i]) == len && memcmp(secrets[i], val, len) == 0)
+			return;
+	if ((grown = reallocarray(secrets, nsecrets + 1, sizeof(*secrets))) ==
+	    NULL || (copy = strndup(val, len)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	secrets = grown;
+	for (at = nsecrets++; at > 0 && strlen(secrets[at - 1]) < len; at--)
+		secrets[at] = secrets[at - 1];
+	secrets[at] = copy;
+}
+
 void
 kconf_add_secret(const char *val)
 {
-	char **grown;
-	size_t i;
+	const char *p, *word, *eq;
+	size_t n;
 
-	if (strlen(val) < REDACT_MIN)
-		return;
-	for (i = 0; i < nsecrets; i++)
-		if (strcmp(secrets[i], val) == 0)
-			return;
-	if ((grown = reallocarray(secrets, nsecrets + 1, sizeof(*secrets))) ==
-	    NULL || (grown[nsecrets] = strdup(val)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	secrets = grown;
-	nsecrets++;
-}
-
-/* The longest run at s that is also somewhere in secret. */
-static size_t
-secret_run(const char *s, const char *secret)
-{
-	size_t best = 0, n;
-	const char *p;
-
-	for (p = secret; *p != '\0'; p++) {
-		for (n = 0; s[n] != '\0' && s[n] == p[n]; n++)
-			;
-		if (n > best)
-			best = n;
+	secret_add(val, strlen(val));
+	for (p = val; *p != '\0'; p += n) {
+		p += strspn(p, " \t\n");
+		word = p;
+		n = strcspn(p, " \t\n");
+		if (n == 0)
+			break;
+		if (word != val)
+			secret_add(word, strlen(word));
+		secret_add(word, n);
+		if ((eq = memchr(word, '=', n)) != NULL)
+			secret_add(eq + 1, n - (size_t)(eq + 1 - word));
 	}
-	return best;
 }
 
 void
 kconf_redact(char *msg, size_t size)
 {
 	static const char mask[] = "***";
-	size_t i, k, run, len, need, tail;
+	size_t k, len;
+	char *at;
 
 	if (size == 0)
 		return;
 	for (k = 0; k < nsecrets; k++) {
 		len = strlen(secrets[k]);
-		need = len < REDACT_RUN ? len : REDACT_RUN;
-		for (i = 0; msg[i] != '\0'; i++) {
-			if ((run = secret_run(msg + i, secrets[k])) < need)
-				continue;
-			/* The mask is never longer than what it replaces. */
-			tail = strlen(msg + i + run) + 1;
-			memcpy(msg + i, mask, sizeof(mask) - 1);
-			memmove(msg + i + sizeof(mask) - 1, msg + i + run, tail);
-			i += sizeof(mask) - 2;
+		/* The mask is never longer than what it replaces. */
+		while ((at = strstr(msg, secrets[k])) != NULL) {
+			memcpy(at, mask, sizeof(mask) - 1);
+			memmove(at + sizeof(mask) - 1, at + len,
+			    strlen(at + len) + 1);
 		}
 	}
 }

@@ -79,12 +79,15 @@ int	 kconf_refused(void);
  * *passphrase*, sasl.oauthbearer.config, ssl.key.*, *private.key*.
  */
 int	 kconf_secret_key(const char *key);
-/* Remembers a secret value, to be hidden by kconf_redact. */
+/*
+ * Remembers a secret value, to be hidden by kconf_redact, with the pieces
+ * of it librdkafka may quote: each word, what follows a word's '=', and
+ * the rest from each word on. Pieces shorter than 4 are not looked for.
+ */
 void	 kconf_add_secret(const char *val);
 /*
- * Replaces in msg (NUL-terminated, in a buffer of size bytes) every run of
- * a remembered secret's characters, at least 8 long or the whole secret, by
- * "***".
+ * Replaces in msg (NUL-terminated, in a buffer of size bytes) every
+ * remembered secret, and piece of one, by "***".
  */
 void	 kconf_redact(char *msg, size_t size);
 

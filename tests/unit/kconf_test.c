@@ -32,7 +32,7 @@ static const struct {
 	{ "ssl.keystore.location", 0 },
 };
 
-/* redact(secret, message): the message as kconf_redact leaves it. */
+/* kconf_redact with the secrets below remembered. */
 static const struct {
 	const char	*msg;
 	const char	*want;
@@ -41,13 +41,18 @@ static const struct {
 	{ "alice-secret-42", "***" },
 	{ "bad value \"alice-secret-42\" for x", "bad value \"***\" for x" },
 	{ "alice-secret-42 and alice-secret-42", "*** and ***" },
-	/* A part of it, as librdkafka quotes a config "beginning at" a place. */
-	{ "Unrecognized config beginning at: secret-42", "Unrecognized config beginning at: ***" },
-	{ "starts alice-sec...", "starts ***..." },
-	/* Runs shorter than 8 are left: they are ordinary words. */
+	/* Words that are also in it are not the secret. */
+	{ "Invalid username or password", "Invalid username or password" },
 	{ "alice sent a secret", "alice sent a secret" },
-	{ "no secret here", "no secret here" },
 	{ "", "" },
+	/* librdkafka quotes a config from a word on, or a word's value. */
+	{ "Unrecognized sasl.oauthbearer.config beginning at: extension_k=tok-9f3e lifeSeconds=x",
+	  "Unrecognized sasl.oauthbearer.config beginning at: ***" },
+	{ "non-integral 'lifeSeconds=': x", "non-integral 'lifeSeconds=': x" },
+	{ "bad extension value: tok-9f3e", "bad extension value: ***" },
+	{ "principal=alice-admin", "***" },
+	/* Short words of it are left: they would hide letters everywhere. */
+	{ "a key=x", "a key=x" },
 };
 
 int
@@ -63,6 +68,8 @@ main(void)
 	}
 
 	kconf_add_secret("alice-secret-42");
+	kconf_add_secret("wrong-password");
+	kconf_add_secret("principal=alice-admin extension_k=tok-9f3e lifeSeconds=x");
 	for (i = 0; i < sizeof(redactions) / sizeof(redactions[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s", redactions[i].msg);
 		kconf_redact(buf, sizeof(buf));
@@ -72,13 +79,6 @@ main(void)
 			    redactions[i].want);
 	}
 
-	/* A secret shorter than 8 is hidden whole, never in part. */
-	kconf_add_secret("pw99");
-	snprintf(buf, sizeof(buf), "%s", "user pw99, pw9 and pw999");
-	kconf_redact(buf, sizeof(buf));
-	if (!tap_ok(strcmp(buf, "user ***, pw9 and ***9") == 0,
-	    "a 4-character secret is hidden whole, not in part"))
-		printf("# got \"%s\"\n", buf);
 	/* Shorter than 4: not looked for, or every letter would go. */
 	kconf_add_secret("abc");
 	snprintf(buf, sizeof(buf), "%s", "abc");
