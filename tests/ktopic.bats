@@ -240,8 +240,8 @@ make_topic() {
 	g="g_$t"
 	make_topic "$t"
 	produce_p0 "$t" 10
-	coproc TXN { with_timeout 120 "$KP_ROOT/tests/helpers/open-txn.py" "$KAFKA_BROKERS" "$t" "$g" 4 8 2>&1; }
-	read -r -t 60 line <&"${TXN[0]}" || fail "the transaction did not open"
+	coproc TXN { with_timeout 120 "$KP_ROOT/tests/helpers/open-txn.py" "$KAFKA_BROKERS" "$t" "$g" 4 8 2>"$BATS_TEST_TMPDIR/txn.err"; }
+	read -r -t 60 line <&"${TXN[0]}" || fail "the transaction did not open: $(cat "$BATS_TEST_TMPDIR/txn.err")"
 	[ "$line" = open ] || fail "open-txn.py: $line"
 	start=$(date +%s%N)
 	run --separate-stderr ktopic -J lag -g "$g" "$t"

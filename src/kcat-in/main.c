@@ -261,9 +261,18 @@ apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
 	}
 	if (by_time->cnt > 0) {
 		e = rd_kafka_offsets_for_times(ki->rk, by_time, 30000);
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-			errx(KP_EXIT_FAIL, "-o @%" PRId64 ": %s", ki->offset_value,
-			    rd_kafka_err2str(e));
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			char iso[64];
+
+			format_iso8601_ms(ki->offset_value, iso);
+			/* librdkafka's mock cluster answers ListOffsets by time so. */
+			if (e == RD_KAFKA_RESP_ERR_UNKNOWN)
+				errx(KP_EXIT_FAIL, "-o @%s: the broker cannot look "
+				    "up offsets by time (it answered: %s); the "
+				    "embedded broker, kbroker, cannot", iso,
+				    rd_kafka_err2str(e));
+			errx(KP_EXIT_FAIL, "-o @%s: %s", iso, rd_kafka_err2str(e));
+		}
 		for (i = 0; i < by_time->cnt; i++) {
 			rd_kafka_topic_partition_t *q = &by_time->elems[i];
 			rd_kafka_topic_partition_t *tp =
