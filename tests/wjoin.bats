@@ -564,6 +564,40 @@ for line in sys.stdin:
 	assert_output ""
 }
 
+@test "event times: 30,000 random ISO stamps, valid and not: wjoin takes exactly those Python's datetime takes, at the microsecond it reads, and names the others by line" {
+	# tests/helpers/isostamps.py: February 29 to 31, day 0 and 32, hour 24,
+	# second 60, offsets of 24 hours and more, each now and then.
+	read -r valid invalid < <(python3 "$KP_ROOT/tests/helpers/isostamps.py" 30000 15 "$W")
+	[ "$valid" -gt 10000 ] && [ "$invalid" -gt 10000 ]
+	# Each stamp meets its own time, in microseconds as Python reads it,
+	# and nothing else: at distance 0, and never late (the delay spans
+	# the years drawn).
+	run --separate-stderr wjoin -k .id -w 0 -d 250000d --ts-unit us \
+	    --rejects "$W/rej" "$W/times" < "$W/stamps"
+	assert_failure 1
+	[[ "$stderr" == *"wjoin: $invalid bad lines set aside"* ]]
+	[[ "$stderr" != *late* ]]
+	assert_equal "$(jq -r 'select(.left.id == .right.id) | .left.id' <<< "$output" | sort -n)" \
+	    "$(jq -r .id "$W/times" | sort -n)"
+	assert_equal "$(jq -r .line "$W/rej" | sort -n)" "$(sort -n "$W/invalid")"
+	assert_equal "$(jq -r '.source + " " + (.reason | startswith(".ts is not an ISO 8601 time") | tostring)' "$W/rej" | sort -u)" \
+	    "<stdin> true"
+	# The first are named on stderr, with why.
+	first=$(head -n 1 "$W/invalid")
+	[[ "$stderr" == *"wjoin: <stdin>:$first: .ts is not an ISO 8601 time ("* ]]
+	printf '%s\n' '{"id":1,"ts":"2026-02-31T00:00:00Z"}' '{"id":2,"ts":"2026-03-03T00:00:00Z"}' \
+	    '{"id":3,"ts":"2026-03-03T12:00:00+24:00"}' '{"id":4,"ts":"2026-03-03T23:59:60Z"}' > "$W/l"
+	printf '%s\n' '{"id":1,"ts":"2026-03-03T00:00:00Z"}' > "$W/r"
+	run --separate-stderr wjoin -w 1d "$W/r" < "$W/l"
+	assert_failure 1
+	assert_equal "$(ids <<< "$output")" "2|1"
+	assert_equal "$stderr" "$(printf '%s\n' \
+	    'wjoin: <stdin>:1: .ts is not an ISO 8601 time (no such day in that month): "2026-02-31T00:00:00Z"' \
+	    'wjoin: <stdin>:3: .ts is not an ISO 8601 time (offset beyond 23:59): "2026-03-03T12:00:00+24:00"' \
+	    'wjoin: <stdin>:4: .ts is not an ISO 8601 time (second past 59: leap seconds are not counted): "2026-03-03T23:59:60Z"' \
+	    'wjoin: 3 bad lines set aside')"
+}
+
 @test "keys: equal as jq sees them, null never matches, numbers by value" {
 	printf '%s\n' '{"id":"l1","k":1,"ts":0}' '{"id":"l2","k":"\u0041","ts":0}' \
 	    '{"id":"l3","k":null,"ts":0}' '{"id":"l4","k":{"b":1,"a":[2]},"ts":0}' \
