@@ -656,6 +656,26 @@ for line in sys.stdin:
 	[[ "$stderr" == *"last line has no newline: not joined"* ]]
 }
 
+@test "records from kin --eos: a _kp_src no kin wrote (partition 1e20, offset 1e300 or 9.5, generation 1e10, runs at 9.5) is a bad line, named by line" {
+	printf '%s\n' '{"id":1,"ts":1000,"_kp_src":["gl","C",1e20,10,3,"m1"]}' \
+	    '{"id":2,"ts":1000,"_kp_src":["gl","C",0,1e300,3,"m1"]}' \
+	    '{"id":3,"ts":1000,"_kp_src":["gl","C",0,9.5,3,"m1"]}' \
+	    '{"id":4,"ts":1000,"_kp_src":["gl","C",-1,10,3,"m1"]}' \
+	    '{"id":5,"ts":1000,"_kp_src":["gl","C",0,10,1e10,"m1"]}' \
+	    '{"id":6,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",[["a",11.5]]]}' \
+	    '{"id":7,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",1e300]}' \
+	    '{"id":8,"ts":1000,"_kp_src":["gl","C",2147483647,9007199254740992,3,"m1"]}' > "$W/l"
+	printf '%s\n' '{"id":11,"ts":1500,"_kp_src":["gr","D",0,5,7,"m2"]}' > "$W/r"
+	run --separate-stderr wjoin -w 5s --rejects "$W/rej" "$W/r" < "$W/l"
+	assert_failure 1
+	assert_equal "$(jq -r .line "$W/rej" | tr '\n' ' ')" "1 2 3 4 5 6 7 "
+	[[ "$stderr" == *'wjoin: <stdin>:1: _kp_src is not [group, topic, partition, offset, generation, member] as kin --eos -g writes it'* ]]
+	[[ "$stderr" == *'wjoin: <stdin>:6: _kp_src'"'"'s seventh element is not the runs'* ]]
+	# The largest there are go through: partition 2^31-1, offset 2^53.
+	assert_equal "$(jq -c 'select(.left) | [.left.id, .right.id]' <<<"$output")" "[8,11]"
+	assert_line --regexp '\["gl","C",2147483647,9007199254740992,3,"m1",'
+}
+
 @test "records from kin --eos read again by several runs: pairs skipped only when one run joined both" {
 	# Run a joined C 20 and D 40; run b joined C 20 and 21; D 41 is new.
 	printf '%s\n' '{"id":20,"ts":1000,"_kp_src":["gl","C",0,20,3,"m1",[["a",21],["b",22]]]}' \
