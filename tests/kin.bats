@@ -195,6 +195,9 @@ produce_n() {
 	assert_failure 2
 	run kin -p x "$T"
 	assert_failure 2
+	run --separate-stderr kin -o @2026-02-31T00:00:00Z "$T"
+	assert_failure 2
+	assert_equal "$stderr" "kin: -o: not a time: 2026-02-31T00:00:00Z"
 }
 
 @test "kin: a topic that is no topic name ('', a blank, a/b, .., 250 characters) is a usage error: exit 2, no connection tried" {
