@@ -152,10 +152,16 @@ iso8601_parse(const char *s, size_t len, int64_t *us, const char **why)
 	else if (oh > 23 || om > 59)
 		*why = "offset beyond 23:59";
 	else {
-		*why = NULL;
 		*us = ((days_from_civil(y, mo, d) * 86400 + h * 3600 +
 		    mi * 60 + sec - sign * (oh * 3600 + om * 60)) * 1000000) +
 		    frac;
+		/* An offset must not carry it out of the years there are. */
+		if (*us < days_from_civil(1, 1, 1) * 86400 * 1000000 ||
+		    *us >= days_from_civil(10000, 1, 1) * 86400 * 1000000) {
+			*why = "before 0001 or after 9999 in UTC";
+			return -1;
+		}
+		*why = NULL;
 		return 0;
 	}
 	return -1;

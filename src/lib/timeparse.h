@@ -17,7 +17,8 @@ int	parse_duration_ms(const char *s, int64_t *ms);
  * "+HH:MM"/"+HHMM" offset or no zone (UTC), and 'T' or ' ' between date
  * and time. Only times that exist: years 0001 to 9999, the days of each
  * month (February 29 in leap years), hours 0-23, seconds 0-59 (no leap
- * second), offsets within -23:59 to +23:59; as Python's
+ * second), offsets within -23:59 to +23:59, instants within years 0001
+ * to 9999 in UTC (so that each can be written as one); as Python's
  * datetime.fromisoformat, but for its "+01:60" (an hour and sixty
  * minutes), refused here. Returns 0 and sets *us to microseconds since
  * the epoch, or -1, and then if why is not NULL sets *why to NULL if s is
