@@ -633,9 +633,12 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		    "no topic for this line (give TOPIC, -T or an envelope topic)");
 		goto done;
 	}
-	/* What -T computed: a bad name is this line's, not a usage error. */
-	if (topic_name_check(topic, topic == topic_buf ? tlen : strlen(topic),
-	    why_topic) != 0) {
+	/*
+	 * A name -T computed or an envelope gave (TOPIC was checked at
+	 * start): a bad one is this line's fault, not a usage error.
+	 */
+	if (topic != ko->topic && topic_name_check(topic, topic == topic_buf ?
+	    tlen : strlen(topic), why_topic) != 0) {
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
 		    why_topic);
 		goto done;
