@@ -69,6 +69,11 @@ make_topic() {
 	create -c novalue t
 	create bad/name
 	create ..
+	create ok .
+	delete a/b
+	describe bad/name
+	describe ok ..
+	lag -g g a/b
 	delete
 	describe
 	lag
@@ -78,6 +83,10 @@ make_topic() {
 	--timeout 0 list
 	-X no.such.property=1 list
 	EOF
+	run -2 --separate-stderr ktopic -b 127.0.0.1:1 describe "bad topic"
+	assert_equal "$stderr" 'ktopic: "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)'
+	run -2 ktopic -b 127.0.0.1:1 describe ""
+	run -2 ktopic -b 127.0.0.1:1 describe "$(printf 'a%.0s' $(seq 250))"
 }
 
 @test "an unreachable broker fails with exit 1 within the timeout" {

@@ -259,9 +259,8 @@ cmd_lag(struct ktopic *kt, int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	for (i = 0; i < argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
+	if (topic_operands_check(argc, argv) != 0)
+		return KP_EXIT_USAGE;
 
 	ktopic_connect(kt, RD_KAFKA_CONSUMER, group);
 	if ((md = cluster_metadata(kt)) == NULL)
