@@ -357,6 +357,95 @@ print(n)' "$1"
 	assert_failure 2
 }
 
+@test "kout: a TOPIC that is no topic name ('', a blank, a/b, .., 250 characters) is a usage error: exit 2, nothing read, nothing created" {
+	local name long
+	long=$(printf 'a%.0s' $(seq 250))
+	for name in "" "bad topic $T" "a/$T" ".." "$long" "$T:0"; do
+		# Not a line is read: stdin stays open and empty for a second.
+		run --separate-stderr with_timeout 20 bash -c '(sleep 1; echo "{\"n\":1}") | kout "$1"' _ "$name"
+		assert_failure 2
+		[[ "$stderr" == "kout: \""*"not a topic name ("*")" ]] || fail "no reason for '$name': $stderr"
+	done
+	run --separate-stderr kout ".."
+	assert_equal "$stderr" 'kout: "..": not a topic name ("." and ".." are not names)'
+	run --separate-stderr kout "bad topic $T"
+	assert_equal "$stderr" "kout: \"bad topic $T\": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)"
+	run ktopic list
+	refute_output --partial "bad topic"
+	refute_output --partial "a/$T"
+	# 249 characters is a name.
+	name="$T${long:$((${#T} + 1))}"
+	[ "${#name}" -eq 249 ]
+	run kout "$name" <<<'{"n":1}'
+	assert_success
+}
+
+@test "kout -T: a computed name that is no topic name is a bad line, named and in --rejects; the rest delivered, exit 1" {
+	printf '%s\n' "{\"t\":\"$T\",\"n\":1}" '{"t":"bad topic","n":2}' '{"t":"","n":3}' \
+	    '{"t":"..","n":4}' '{"t":"a\u0000b","n":5}' "{\"t\":\"$T\",\"n\":6}" > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -T .t --rejects "$BATS_TEST_TMPDIR/rej" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *'kout: <stdin>:2: "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)'* ]]
+	[[ "$stderr" == *'kout: <stdin>:5: "a\x00b": not a topic name'* ]]
+	assert_equal "$(jq -r '"\(.line) \(.reason)"' "$BATS_TEST_TMPDIR/rej")" "$(printf '%s\n' \
+	    '2 "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)' \
+	    '3 "": not a topic name (empty)' \
+	    '4 "..": not a topic name ("." and ".." are not names)' \
+	    '5 "a\x00b": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)')"
+	run kin -e "$T"
+	assert_equal "$(jq -c .n <<<"$output" | sort | tr '\n' ' ')" "1 6 "
+}
+
+@test "kout -E: what is wrong in an envelope is a bad line with its reason; what is absent is not given" {
+	keep_forever "$T"
+	cat > "$BATS_TEST_TMPDIR/in" <<-'EOF'
+	{"timestamp":1e300,"value":{"n":1}}
+	{"partition":1e10,"value":{"n":2}}
+	{"timestamp":"yesterday","value":{"n":3}}
+	{"key":5,"value":{"n":4}}
+	{"timestamp":1795000000005,"key":"k5","value":{"n":5}}
+	{"timestamp":9.5,"value":{"n":6}}
+	{"timestamp":0,"value":{"n":7}}
+	{"topic":"bad topic","value":{"n":8}}
+	{"value_text":5}
+	{"value":{"n":10},"value_text":"x"}
+	{"key":"a","key_base64":"YQ==","value":{"n":11}}
+	{"headers":{"a":"b"},"value":{"n":12}}
+	{"headers":[["a",1]],"value":{"n":13}}
+	{"partition":-2,"value":{"n":14}}
+	{"offset":1.5,"value":{"n":15}}
+	{"key_base64":7,"value":{"n":16}}
+	{"timestamp":1795000000017,"partition":null,"offset":null,"key":null,"headers":null,"value":{"n":17}}
+	{"timestamp":-1,"partition":2147483647,"offset":9007199254740992,"value":{"n":18}}
+	EOF
+	run --separate-stderr kout -E --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:1: envelope: timestamp is not milliseconds since the epoch"* ]]
+	[[ "$stderr" == *"kout: 15 bad lines set aside"* ]]
+	assert_equal "$(jq -r '"\(.line) \(.reason)"' "$BATS_TEST_TMPDIR/rej")" "$(printf '%s\n' \
+	    '1 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '2 envelope: partition is not a whole number from 0 to 2147483647' \
+	    '3 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '4 envelope: key is not a string or null' \
+	    '6 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '7 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '8 envelope: topic is not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)' \
+	    '9 envelope: value_text is not a string' \
+	    '10 envelope: more than one of value, value_text and value_base64' \
+	    '11 envelope: both key and key_base64' \
+	    '12 envelope: headers is not an array' \
+	    '13 envelope: a header is not [name, value], the value a string, null or {"base64":...}' \
+	    '14 envelope: partition is not a whole number from 0 to 2147483647' \
+	    '15 envelope: offset is not a whole number, 0 or more' \
+	    '16 envelope: key_base64 is not a string')"
+	# An envelope without headers, key or partition is taken as it is.
+	run kin -E -e "$T"
+	assert_equal "$(jq -c '[.value.n, .key, .headers]' <<<"$output" | sort)" \
+	    "$(printf '%s\n' '[17,null,[]]' '[18,null,[]]' '[5,"k5",[]]')"
+	assert_equal "$(jq -c 'select(.value.n != 18) | [.value.n, .timestamp]' <<<"$output" | sort)" \
+	    "$(printf '%s\n' '[17,1795000000017]' '[5,1795000000005]')"
+}
+
 @test "kout: --help prints the synopsis on stdout, exit 0; -V the version" {
 	run kout --help
 	assert_success

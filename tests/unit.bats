@@ -37,6 +37,10 @@ run_unit() {
 	run_unit jsonscan_test
 }
 
+@test "unit: envelope_test" {
+	run_unit envelope_test
+}
+
 @test "unit: timeparse_test" {
 	run_unit timeparse_test
 }

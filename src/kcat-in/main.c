@@ -29,6 +29,7 @@
 #include "merge.h"
 #include "signals.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /* Under load stdout is flushed, and offsets stored, at least this often. */
 #define FLUSH_INTERVAL_MS	100
@@ -111,6 +112,7 @@ struct kin {
 	int		 nonly_parts;
 	unsigned long long count_limit, written;
 	unsigned long	 rewritten;	/* values changed to fit one line */
+	unsigned long	 untimed;	/* merged at the Kafka timestamp: -t no time */
 	struct part	*parts;		/* assigned partitions, for -e */
 	int		 nparts;
 	rd_kafka_topic_partition_list_t *seen;	/* given -o offsets already */
@@ -261,9 +263,18 @@ apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
 	}
 	if (by_time->cnt > 0) {
 		e = rd_kafka_offsets_for_times(ki->rk, by_time, 30000);
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-			errx(KP_EXIT_FAIL, "-o @%" PRId64 ": %s", ki->offset_value,
-			    rd_kafka_err2str(e));
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			char iso[64];
+
+			format_iso8601_ms(ki->offset_value, iso);
+			/* librdkafka's mock cluster answers ListOffsets by time so. */
+			if (e == RD_KAFKA_RESP_ERR_UNKNOWN)
+				errx(KP_EXIT_FAIL, "-o @%s: the broker cannot look "
+				    "up offsets by time (it answered: %s); the "
+				    "embedded broker, kbroker, cannot", iso,
+				    rd_kafka_err2str(e));
+			errx(KP_EXIT_FAIL, "-o @%s: %s", iso, rd_kafka_err2str(e));
+		}
 		for (i = 0; i < by_time->cnt; i++) {
 			rd_kafka_topic_partition_t *q = &by_time->elems[i];
 			rd_kafka_topic_partition_t *tp =
@@ -841,22 +852,26 @@ consume(struct kin *ki)
 
 /*
  * --order time: a message's time, the value's -t member if it has one,
- * else its Kafka timestamp (INT64_MIN, first, if it has neither).
+ * else its Kafka timestamp (INT64_MIN, first, if it has neither). A member
+ * that is no time (2026-02-31) is said, the first with its offset, and the
+ * message merged at its Kafka timestamp.
  */
 static int64_t
-message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
+message_time_us(struct kin *ki, const rd_kafka_message_t *m)
 {
 	struct json_member mem[KIN_MEMBERS];
-	const char *close;
+	char why[EVENTTIME_WHY_MAX];
+	const char *close, *v = NULL;
+	size_t vlen = 0;
 	int64_t us, ms;
 	int i, count;
 
 	if (m->payload != NULL && json_validate_object(m->payload, m->len, NULL,
 	    mem, KIN_MEMBERS, &count, &close) == 0) {
 		if (ki->ts.path.depth > 1 || count > KIN_MEMBERS) {
-			if (eventtime_read(&ki->ts, m->payload, m->len, &us,
-			    NULL) == 0)
-				return us;
+			if (json_path_find(&ki->ts.path, m->payload, m->len, &v,
+			    &vlen, NULL) != 0)
+				v = NULL;
 		} else {
 			/* .ts: among the members the validation found; of
 			 * duplicate keys the last counts, as in jq. */
@@ -865,9 +880,19 @@ message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 				    memcmp(mem[i].key, ki->ts.path.key[0],
 				    mem[i].keylen) == 0)
 					break;
-			if (i >= 0 && eventtime_value(&ki->ts, mem[i].value,
-			    mem[i].valuelen, &us, NULL) == 0)
+			if (i >= 0) {
+				v = mem[i].value;
+				vlen = mem[i].valuelen;
+			}
+		}
+		if (v != NULL) {
+			if (eventtime_value(&ki->ts, v, vlen, &us, why) == 0)
 				return us;
+			if (ki->untimed++ == 0)
+				warnx("%s [%" PRId32 "] at offset %" PRId64 ": %s; "
+				    "merged at its Kafka timestamp",
+				    rd_kafka_topic_name(m->rkt), m->partition,
+				    m->offset, why);
 		}
 	}
 	ms = rd_kafka_message_timestamp(m, NULL);
@@ -876,7 +901,7 @@ message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 
 /* The time of a partition's i-th buffered message, read when first asked. */
 static int64_t
-part_time(const struct kin *ki, struct part *pt, int i)
+part_time(struct kin *ki, struct part *pt, int i)
 {
 	if (pt->buf_us[i] == TIME_UNREAD)
 		pt->buf_us[i] = message_time_us(ki, pt->buf[i]);
@@ -1071,7 +1096,7 @@ main(int argc, char *argv[])
 	struct kconf kc;
 	rd_kafka_conf_t *conf;
 	rd_kafka_topic_partition_list_t *subs;
-	char errstr[512];
+	char errstr[512], why_topic[TOPIC_WHY_MAX];
 	int ch, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 	const char *ts_path = EVENTTIME_DEFAULT_PATH, *ts_unit = NULL;
@@ -1166,6 +1191,9 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
+	for (i = 0; i < argc; i++)
+		if (topic_name_check(argv[i], strlen(argv[i]), why_topic) != 0)
+			errx(KP_EXIT_USAGE, "%s", why_topic);
 	if (ki.group != NULL && ki.only_parts != NULL)
 		errx(KP_EXIT_USAGE, "-p and -g: a group assigns partitions itself");
 	if (ki.group == NULL && ki.offset_kind == OFS_STORED)
@@ -1301,6 +1329,9 @@ main(int argc, char *argv[])
 	rd_kafka_consumer_close(ki.rk);
 	if (ki.rewritten > 1)
 		warnx("%lu values rewritten to fit on one line", ki.rewritten);
+	if (ki.untimed > 1)
+		warnx("%lu records whose %s is no time merged at their Kafka "
+		    "timestamps", ki.untimed, ki.ts.path.text);
 	if (ki.failed || ki.stdout_gone == 2)
 		status = KP_EXIT_FAIL;
 	if (!ki.stdout_gone && out_close() < 0)

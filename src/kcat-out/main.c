@@ -28,6 +28,7 @@
 #include "retry.h"
 #include "signals.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /* Line numbers of failed deliveries named in the final summary. */
 #define FAILED_SHOWN	10
@@ -522,7 +523,7 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 {
 	struct envelope env;
 	const char *why, *topic = ko->topic;
-	char *key = NULL, *topic_buf = NULL;
+	char *key = NULL, *topic_buf = NULL, why_topic[TOPIC_WHY_MAX];
 	size_t key_len = 0, tlen;
 	const void *value = line;
 	size_t value_len = len;
@@ -625,9 +626,19 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		}
 		jv_free(rec);
 	}
-	if (topic == NULL || *topic == '\0') {
+	if (topic == NULL) {
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
 		    "no topic for this line (give TOPIC, -T or an envelope topic)");
+		goto done;
+	}
+	/*
+	 * A name -T computed or an envelope gave (TOPIC was checked at
+	 * start): a bad one is this line's fault, not a usage error.
+	 */
+	if (topic != ko->topic && topic_name_check(topic, topic == topic_buf ?
+	    tlen : strlen(topic), why_topic) != 0) {
+		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+		    why_topic);
 		goto done;
 	}
 	produce(ko, lineno, topic, partition, value, value_len, key, key_len,
@@ -735,7 +746,7 @@ main(int argc, char *argv[])
 	char errstr[512];
 	const char *rejects_path = NULL, *key_prog = NULL, *topic_prog = NULL;
 	const char *txn_id = NULL, *ts_path = NULL, *ts_unit = NULL;
-	char txn_buf[512];
+	char txn_buf[512], why_topic[TOPIC_WHY_MAX];
 	int ch, strict = 0, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 
@@ -828,8 +839,11 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	if (argc == 1)
+	if (argc == 1) {
 		ko.topic = argv[0];
+		if (topic_name_check(ko.topic, strlen(ko.topic), why_topic) != 0)
+			errx(KP_EXIT_USAGE, "%s", why_topic);
+	}
 	if (key_prog != NULL)
 		ko.key_expr = jqexpr_compile(key_prog, "-k");
 	if (topic_prog != NULL)

@@ -267,15 +267,12 @@ static int
 topics_prepare(struct ktopic *kt, int *argc, char **argv,
     const struct rd_kafka_metadata **md)
 {
-	int i;
-
 	if (*argc == 0) {
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	for (i = 0; i < *argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
+	if (topic_operands_check(*argc, argv) != 0)
+		return KP_EXIT_USAGE;
 	*argc = unique_names(argv, *argc);
 	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
 	if ((*md = cluster_metadata(kt)) == NULL)

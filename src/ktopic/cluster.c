@@ -11,6 +11,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /*
  * Keeps the client's errors for our own messages ("Connection refused"
@@ -205,16 +206,16 @@ admin_wait(struct ktopic *kt, rd_kafka_queue_t *queue, const char *what)
 }
 
 int
-topic_name_check(const char *name)
+topic_operands_check(int argc, char *argv[])
 {
-	size_t len = strlen(name);
+	char why[TOPIC_WHY_MAX];
+	int i;
 
-	if (len == 0 || len > 249 || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0 ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") != len) {
-		warnx("%s: not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)", name);
-		return -1;
+	for (i = 0; i < argc; i++) {
+		if (topic_name_check(argv[i], strlen(argv[i]), why) != 0) {
+			warnx("%s", why);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -40,7 +40,7 @@ static const struct {
 	{ ".ts", 1000, "{\"ts\":\"yesterday\"}",
 	    ".ts is not an ISO 8601 time: \"yesterday\"", 0 },
 	{ ".ts", 1000, "{\"ts\":\"2026-13-01T00:00:00Z\"}",
-	    ".ts is not an ISO 8601 time: \"2026-13-01T00:00:00Z\"", 0 },
+	    ".ts is not an ISO 8601 time (no such month): \"2026-13-01T00:00:00Z\"", 0 },
 	{ ".ts", 1000, "{\"ts\":1e300}", ".ts is out of range: 1e300", 0 },
 };
 
