@@ -1,6 +1,5 @@
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <err.h>
 #include <inttypes.h>
 #include <errno.h>
