@@ -5,7 +5,8 @@
 #   tests/kafka-real.sh fetch          download broker jars into the cache
 #   tests/kafka-real.sh start [DIR]    start a broker; prints 127.0.0.1:PORT
 #   tests/kafka-real.sh stop [DIR]     stop it and remove DIR (default: the
-#                                      most recently started broker)
+#                                      broker this user started last, named
+#                                      on stderr; never another user's)
 #   tests/kafka-real.sh halt DIR       stop the broker, keep its data (fault tests)
 #   tests/kafka-real.sh resume DIR     start it again at the same address
 #   tests/kafka-real.sh start-sasl DIR a broker whose client listener is
@@ -18,8 +19,9 @@
 # Only `start` writes to stdout (the bootstrap address, one line); all
 # diagnostics go to stderr.  Typical use:
 #
-#   addr=$(tests/kafka-real.sh start) || exit 1
-#   trap 'tests/kafka-real.sh stop' EXIT
+#   dir=$(mktemp -d)
+#   addr=$(tests/kafka-real.sh start "$dir") || exit 1
+#   trap 'tests/kafka-real.sh stop "$dir"' EXIT
 #
 # Environment:
 #   KPIPES_CACHE         cache root (default $HOME/.cache/kpipes)
@@ -513,8 +515,14 @@ resume() {
 stop() {
     local dir=${1:-}
     if [[ -z $dir ]]; then
+        # The one this user started last ($LAST_FILE is under this user's
+        # cache); a directory another user owns is never touched.
         [[ -f $LAST_FILE ]] || { log "nothing to stop"; return 0; }
         dir=$(<"$LAST_FILE")
+        if [[ -d $dir && $(stat -c %u "$dir") != "$(id -u)" ]]; then
+            die "the last broker started, in $dir, is not yours (uid $(stat -c %u "$dir")); not stopping it"
+        fi
+        log "stopping the broker this user started last: $dir ($(cat "$dir/kafka.addr" 2>/dev/null || echo "no address"))"
     fi
     if [[ ! -d $dir ]]; then
         log "no such dir: $dir"
