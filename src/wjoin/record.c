@@ -1,4 +1,5 @@
 #include <err.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,9 @@ parse_object(struct record_spec *rs, const char *line, size_t len)
 {
 	jv v, rest;
 
+	if (len > INT_MAX)
+		return jv_invalid_with_msg(jv_string("longer than jq reads "
+		    "(2 GiB)"));
 	if (rs->parser == NULL && (rs->parser = jv_parser_new(0)) == NULL)
 		err(KP_EXIT_FAIL, NULL);
 	jv_parser_set_buf(rs->parser, line, (int)len, 1);
