@@ -230,6 +230,22 @@ PY
 	[[ "$copy" == *'"key":"key2","headers":[],"value":{"json":1}'* ]]
 }
 
+@test "kout -E: kin -E | kout -E copies records nested to the limit byte for byte (in value_text where the envelope would be too deep)" {
+	{
+		python3 -c 'print("{\"id\":1,\"d\":" + "{\"a\":" * 127 + "1" + "}" * 128)'
+		python3 -c 'print("[" * 256 + "]" * 256)'
+		python3 -c 'print("{\"id\":3,\"d\":" + "{\"a\":" * 126 + "1" + "}" * 127)'
+	} > "$BATS_TEST_TMPDIR/in"
+	run kout -P 0 "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_success
+	kin -E -e "$T" > "$BATS_TEST_TMPDIR/env"
+	assert_equal "$(jq -r 'if has("value") then "value" else "value_text" end' "$BATS_TEST_TMPDIR/env" | tr '\n' ' ')" \
+	    "value_text value_text value "
+	run kout -E "${T}_copy" < "$BATS_TEST_TMPDIR/env"
+	assert_success
+	assert_equal "$(kin -e "${T}_copy")" "$(cat "$BATS_TEST_TMPDIR/in")"
+}
+
 @test "kout: what kout writes, kcat and kafka-python read unchanged" {
 	kout -P 0 "$T" < "$FIXTURES/awkward.ndjson"
 	run kcat -b "$KAFKA_BROKERS" -C -t "$T" -e -q

@@ -21,9 +21,10 @@
 /*
  * Returns 0 if s[0..n) is exactly one JSON value, with optional white space
  * around it; otherwise -1, with *why (if not NULL) set to a static reason.
- * The rule is every tool's, and libjq reads whatever it accepts, unchanged:
- * RFC 8259 in UTF-8, nested no deeper than JSON_MAX_DEPTH, and a \u escape
- * of a UTF-16 surrogate only as half of a pair.
+ * The rule is every tool's (kpipes(7)): what libjq 1.6 reads without
+ * putting U+FFFD for anything in it. RFC 8259 in UTF-8, nested no deeper
+ * than JSON_MAX_DEPTH, and a \u escape of a UTF-16 surrogate only as half
+ * of a pair.
  */
 int	json_validate(const char *s, size_t n, const char **why);
 
