@@ -195,8 +195,8 @@ PY
 	    '{"key_base64":"AB==","value":1,"headers":[]}' > "$BATS_TEST_TMPDIR/in"
 	run --separate-stderr kout -E -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
 	assert_failure 1
-	[[ "$stderr" == *"kout: <stdin>:1: envelope: bad base64"* ]]
-	[[ "$stderr" == *"kout: <stdin>:3: envelope: bad base64"* ]]
+	[[ "$stderr" == *"kout: <stdin>:1: envelope: value_base64 is not base64"* ]]
+	[[ "$stderr" == *"kout: <stdin>:3: envelope: key_base64 is not base64"* ]]
 	assert_equal "$(jq -c .line "$BATS_TEST_TMPDIR/rej" | tr '\n' ' ')" "1 3 "
 	run bash -c "kcat -b '$KAFKA_BROKERS' -C -t '$T' -e -q -f '%s' | od -An -tx1"
 	assert_output " 00 fe"
@@ -241,7 +241,7 @@ PY
 	kin -E -e "$T" > "$BATS_TEST_TMPDIR/env"
 	assert_equal "$(jq -r 'if has("value") then "value" else "value_text" end' "$BATS_TEST_TMPDIR/env" | tr '\n' ' ')" \
 	    "value_text value_text value "
-	run kout -E "${T}_copy" < "$BATS_TEST_TMPDIR/env"
+	run kout -E -P 0 "${T}_copy" < "$BATS_TEST_TMPDIR/env"
 	assert_success
 	assert_equal "$(kin -e "${T}_copy")" "$(cat "$BATS_TEST_TMPDIR/in")"
 }
