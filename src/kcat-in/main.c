@@ -696,7 +696,7 @@ eos_write(struct kin *ki, const rd_kafka_message_t *m, const struct part *pt)
 		putc_unlocked('{', stdout);
 		if (v == NULL) {
 			fputs("\"_kp_tombstone\":true,", stdout);
-		} else if (json_validate(v, len, NULL) == 0) {
+		} else if (json_validate_member(v, len, NULL) == 0) {
 			fputs("\"_kp_value\":", stdout);
 			eos_write_raw(v, len);
 			putc_unlocked(',', stdout);
@@ -1172,12 +1172,15 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		case 'V':
 			kp_print_version();
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		default:
 			usage(stderr);
+			kconf_free(&kc);
 			return KP_EXIT_USAGE;
 		}
 	}
@@ -1189,6 +1192,8 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b", ts_path);
 	if (argc < 1) {
 		usage(stderr);
+		eventtime_free(&ki.ts);
+		kconf_free(&kc);
 		return KP_EXIT_USAGE;
 	}
 	for (i = 0; i < argc; i++)

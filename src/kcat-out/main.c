@@ -249,6 +249,81 @@ expr_bytes(jv v, size_t *len)
 	return out;
 }
 
+/* The reason for a line the -k or -T expression cannot take. */
+static jv
+expr_failed(jv result, const char *option, const char *what)
+{
+	jv msg = jv_invalid_get_msg(result);
+
+	if (jv_get_kind(msg) == JV_KIND_STRING)
+		return msg;
+	jv_free(msg);
+	return jv_string_fmt("%s: %s", option, what);
+}
+
+/*
+ * Runs -T and -k on the record: the line, or under -E and --eos the value
+ * it carries, which need not be JSON (value_text, base64, _kp_text; NULL
+ * for none). A topic from -T goes to *topic (else NULL), a key from -k to
+ * *key, replacing the envelope's (NULL for a null key). Returns 0, or -1
+ * with the reason in *why. Only text json_validate accepted goes to jq.
+ */
+static int
+record_exprs(struct kout *ko, const void *value, size_t value_len,
+    char **topic, size_t *topic_len, char **key, size_t *key_len, jv *why)
+{
+	const char *option = ko->key_expr == NULL ? "-T" :
+	    ko->topic_expr == NULL ? "-k" : "-k and -T", *reason;
+	jv rec, t, k;
+
+	*topic = NULL;
+	if (value == NULL) {
+		rec = jv_null();
+	} else if (json_validate(value, value_len, &reason) != 0) {
+		*why = jv_string_fmt("%s: the record's value is not JSON (%s)",
+		    option, reason);
+		return -1;
+	} else if (!jv_is_valid(rec = jqexpr_parse(value, value_len))) {
+		*why = expr_failed(rec, option, "jq cannot read the record");
+		return -1;
+	}
+	if (ko->topic_expr != NULL) {
+		t = jqexpr_first(ko->topic_expr, jv_copy(rec));
+		if (!jv_is_valid(t)) {
+			*why = expr_failed(t, "-T", "the expression failed");
+			jv_free(rec);
+			return -1;
+		}
+		if (jv_get_kind(t) != JV_KIND_STRING) {
+			*why = jv_string_fmt("-T: the expression gave %s, not a "
+			    "string", jv_kind_name(jv_get_kind(t)));
+			jv_free(t);
+			jv_free(rec);
+			return -1;
+		}
+		*topic = expr_bytes(t, topic_len);
+	}
+	if (ko->key_expr != NULL) {
+		k = jqexpr_first(ko->key_expr, jv_copy(rec));
+		if (!jv_is_valid(k)) {
+			*why = expr_failed(k, "-k", "the expression failed");
+			jv_free(rec);
+			free(*topic);
+			*topic = NULL;
+			return -1;
+		}
+		free(*key);
+		*key = NULL;
+		*key_len = 0;
+		if (jv_get_kind(k) == JV_KIND_NULL)
+			jv_free(k);
+		else
+			*key = expr_bytes(k, key_len);
+	}
+	jv_free(rec);
+	return 0;
+}
+
 /* One failure to enqueue: reported here, counted as failed. */
 static void
 enqueue_failed(struct kout *ko, unsigned long lineno, const char *topic,
@@ -530,6 +605,7 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 	int32_t partition = ko->partition;
 	rd_kafka_headers_t *headers = NULL;
 	int64_t timestamp = 0;
+	jv expr_why;
 
 	memset(&env, 0, sizeof(env));
 	if (json_validate(line, len, &why) != 0) {
@@ -587,44 +663,15 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		}
 	}
 	if (ko->key_expr != NULL || ko->topic_expr != NULL) {
-		/* Expressions see the record: the envelope's value, or the line. */
-		jv rec = jv_parse_sized(value != NULL ? value : "null",
-		    value != NULL ? (int)value_len : 4);
-
-		if (ko->topic_expr != NULL) {
-			jv t = jqexpr_first(ko->topic_expr, jv_copy(rec));
-
-			if (!jv_is_valid(t) || jv_get_kind(t) != JV_KIND_STRING) {
-				jv_free(t);
-				jv_free(rec);
-				rejects_add(&ko->rejects, "<stdin>", lineno, line,
-				    len, "-T: the expression did not give a string");
-				goto done;
-			}
-			topic = topic_buf = expr_bytes(t, &tlen);
+		if (record_exprs(ko, value, value_len, &topic_buf, &tlen, &key,
+		    &key_len, &expr_why) != 0) {
+			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+			    jv_string_value(expr_why));
+			jv_free(expr_why);
+			goto done;
 		}
-		if (ko->key_expr != NULL) {
-			jv k = jqexpr_first(ko->key_expr, jv_copy(rec));
-
-			if (!jv_is_valid(k)) {
-				jv msg = jv_invalid_get_msg(k);
-
-				rejects_add(&ko->rejects, "<stdin>", lineno, line,
-				    len, jv_get_kind(msg) == JV_KIND_STRING ?
-				    jv_string_value(msg) : "-k: expression failed");
-				jv_free(msg);
-				jv_free(rec);
-				goto done;
-			}
-			free(key);
-			key = NULL;
-			key_len = 0;
-			if (jv_get_kind(k) == JV_KIND_NULL)
-				jv_free(k);
-			else
-				key = expr_bytes(k, &key_len);
-		}
-		jv_free(rec);
+		if (topic_buf != NULL)
+			topic = topic_buf;
 	}
 	if (topic == NULL) {
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
@@ -808,12 +855,15 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		case 'V':
 			kp_print_version();
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		default:
 			usage(stderr);
+			kconf_free(&kc);
 			return KP_EXIT_USAGE;
 		}
 	}
@@ -837,6 +887,9 @@ main(int argc, char *argv[])
 	if (argc > 1 || (argc == 1 && topic_prog != NULL) ||
 	    (argc == 0 && topic_prog == NULL && !ko.envelope)) {
 		usage(stderr);
+		if (ko.stamping)
+			eventtime_free(&ko.ts);
+		kconf_free(&kc);
 		return KP_EXIT_USAGE;
 	}
 	if (argc == 1) {
@@ -930,7 +983,8 @@ main(int argc, char *argv[])
 		status = KP_EXIT_FAIL;
 	}
 	if (ko.rejects.count > 0) {
-		warnx("%lu bad lines set aside", ko.rejects.count);
+		warnx("%lu bad line%s set aside", ko.rejects.count,
+		    ko.rejects.count == 1 ? "" : "s");
 		status = KP_EXIT_FAIL;
 	}
 out:

@@ -99,7 +99,7 @@ envelope_write(FILE *fp, const rd_kafka_message_t *m)
 		fputs(",\"headers\":[]", fp);
 	}
 	if (v != NULL) {
-		if (json_validate(v, m->len, NULL) == 0) {
+		if (json_validate_member(v, m->len, NULL) == 0) {
 			fputs(",\"value\":", fp);
 			write_json_one_line(fp, v, m->len);
 		} else {
