@@ -35,6 +35,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	v = jv_parse_sized(s, (int)n);
 	if (!jv_is_valid(v))
 		fuzz_fail("accepted, but libjq cannot parse it");
+	/* Nor may libjq read it only by putting U+FFFD (a lone surrogate). */
+	if (memmem(s, n, "\xef\xbf\xbd", 3) == NULL &&
+	    strcasestr(s, "\\ufffd") == NULL) {
+		jv dumped = jv_dump_string(jv_copy(v), 0);
+
+		if (strstr(jv_string_value(dumped), "\xef\xbf\xbd") != NULL)
+			fuzz_fail("libjq reads it with U+FFFD in it");
+		jv_free(dumped);
+	}
 	if ((count >= 0) != (jv_get_kind(v) == JV_KIND_OBJECT))
 		fuzz_fail("object or not: scanner %d, libjq %d", count,
 		    (int)jv_get_kind(v));
