@@ -35,10 +35,15 @@ LIBS	 = $(RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
 libs_kbroker = $(SYS_RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
 libs_of	 = $(if $(libs_$(1)),$(libs_$(1)),$(LIBS))
 
+# SAN=1 adds the sanitizers to CFLAGS; its default optimisation (-O1) is
+# used only when the user gave no CFLAGS.
 ifeq ($(SAN),1)
 BUILD	 = build/san
 BIN	 = build/san/bin
-CFLAGS	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ifeq ($(origin CFLAGS),file)
+CFLAGS	 = -O1 -g
+endif
+SANFLAGS = -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS	+= -fsanitize=address,undefined
 else
 BUILD	 = build/opt
@@ -66,12 +71,13 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 MANS	 = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all san test test-embedded test-real unit lint install uninstall clean demo bench librdkafka fuzz
+.PHONY: all san test test-embedded test-real unit unit-run lint install uninstall clean demo bench librdkafka fuzz
 all: $(addprefix $(BIN)/,$(BUILT))
 
-$(BUILD)/%.o: src/%.c $(wildcard src/lib/*.h) $(RDKAFKA_STAMP)
+# Header dependencies come from -MMD's .d files (included at the end).
+$(BUILD)/%.o: src/%.c $(RDKAFKA_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
 
 $(LIBKP): $(LIB_OBJ)
 	rm -f $@
@@ -99,7 +105,7 @@ $(foreach d,$(TOOL_DIRS),$(eval $(call tool_lib_rule,$(d))))
 
 $(BUILD)/unit/%: tests/unit/%.c $(TOOL_LIBS) $(LIBKP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
 	    $(TOOL_LIBS) $(LIBKP) $(LIBS)
 
 san:
@@ -121,7 +127,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC) \
 	$(filter-out %/main.c,$(wildcard src/wjoin/*.c src/strategy/*.c)))
 
-build/fuzz/obj/%.o: src/%.c $(wildcard src/lib/*.h) $(RDKAFKA_STAMP)
+build/fuzz/obj/%.o: src/%.c $(RDKAFKA_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
 
