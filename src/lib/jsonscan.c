@@ -321,7 +321,9 @@ static int
 scan_value(struct scan *sc, int depth)
 {
 	if (sc->p >= sc->end)
-		return fail(sc, "empty input");
+		return fail(sc, depth == 0 ? "empty input" :
+		    "the line ends where a value should be, inside an object or "
+		    "array");
 	switch (*sc->p) {
 	case '{':
 		return scan_container(sc, depth, '}');

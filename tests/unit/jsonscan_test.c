@@ -96,6 +96,9 @@ main(void)
 	memset(deep + 300, ']', 300);
 	tap_ok(json_validate(deep, 600, &why) != 0 &&
 	    strcmp(why, "nested too deeply") == 0, "300 levels deep is refused");
+	tap_ok(json_validate("{\"a\":", 5, &why) != 0 && strcmp(why,
+	    "the line ends where a value should be, inside an object or "
+	    "array") == 0, "a line cut after a key says so, not 'empty input'");
 	tap_ok(json_validate(deep + 100, 400, NULL) == 0,
 	    "200 levels deep is accepted");
 	tap_ok(json_validate(deep + 44, 512, NULL) == 0 &&
