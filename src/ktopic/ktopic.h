@@ -93,5 +93,6 @@ int	cmd_delete(struct ktopic *, int argc, char *argv[]);
 int	cmd_list(struct ktopic *, int argc, char *argv[]);
 int	cmd_describe(struct ktopic *, int argc, char *argv[]);
 int	cmd_lag(struct ktopic *, int argc, char *argv[]);
+int	cmd_count(struct ktopic *, int argc, char *argv[]);
 
 #endif

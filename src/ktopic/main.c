@@ -22,6 +22,7 @@ static const struct {
 	const char	*name;
 	int		(*run)(struct ktopic *, int, char *[]);
 } commands[] = {
+	{ "count",    cmd_count },
 	{ "create",   cmd_create },
 	{ "delete",   cmd_delete },
 	{ "describe", cmd_describe },
@@ -36,6 +37,7 @@ usage(FILE *fp)
 	    "usage: ktopic [-hJV] [-b brokers] [-F file] [-X key=value] "
 	    "[--timeout duration]\n"
 	    "              command [argument ...]\n"
+	    "       ktopic [options] count [--since file] topic ...\n"
 	    "       ktopic [options] create [--if-not-exists] [-c key=value] "
 	    "[-p partitions]\n"
 	    "              [-r replicas] topic ...\n"
