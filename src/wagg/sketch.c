@@ -74,53 +74,53 @@ bin_value(int i)
 static void
 store_add(struct sketch_store *st, int i, uint64_t count)
 {
-	uint64_t *bin;
-	int lo, hi, n, shift;
+	uint64_t *bin, folded = 0;
+	int lo, hi, n, k, used_lo, used_hi;
 
-	if (st->n == 0) {
-		if ((st->bin = calloc(16, sizeof(*st->bin))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-		st->lo = i;
-		st->n = 16;
+	if (st->n > 0 && i >= st->lo && i < st->lo + st->n) {
+		st->bin[i - st->lo] += count;
+		return;
 	}
-	if (i < st->lo || i >= st->lo + st->n) {
-		lo = i < st->lo ? i : st->lo;
-		hi = i >= st->lo + st->n ? i : st->lo + st->n - 1;
-		/* Past SKETCH_BINS the smallest magnitudes share the lowest bin. */
-		if (hi - lo + 1 > SKETCH_BINS)
-			lo = hi - SKETCH_BINS + 1;
-		n = hi - lo + 1;
-		if (n < st->n * 2)
-			n = st->n * 2 < SKETCH_BINS ? st->n * 2 : SKETCH_BINS;
-		if (lo > st->lo) {
-			/* Fold the bins below lo into it. */
-			int k;
-			uint64_t folded = 0;
-
-			for (k = 0; k < st->n && st->lo + k <= lo; k++) {
-				folded += st->bin[k];
-				st->bin[k] = 0;
-			}
-			if ((bin = calloc((size_t)n, sizeof(*bin))) == NULL)
-				err(KP_EXIT_FAIL, NULL);
-			for (; k < st->n; k++)
-				if (st->lo + k - lo < n)
-					bin[st->lo + k - lo] = st->bin[k];
-			bin[0] += folded;
-		} else {
-			if ((bin = calloc((size_t)n, sizeof(*bin))) == NULL)
-				err(KP_EXIT_FAIL, NULL);
-			shift = st->lo - lo;
-			memcpy(bin + shift, st->bin, (size_t)st->n * sizeof(*bin));
+	used_lo = i;
+	used_hi = i;
+	for (k = 0; k < st->n; k++)
+		if (st->bin[k] > 0) {
+			if (st->lo + k < used_lo)
+				used_lo = st->lo + k;
+			if (st->lo + k > used_hi)
+				used_hi = st->lo + k;
 		}
-		free(st->bin);
-		st->bin = bin;
-		st->lo = lo;
-		st->n = n;
-		if (i < lo)
-			i = lo;
+	/* Past SKETCH_BINS the smallest magnitudes share the lowest bin. */
+	if (used_hi - used_lo + 1 > SKETCH_BINS)
+		used_lo = used_hi - SKETCH_BINS + 1;
+	n = used_hi - used_lo + 1;
+	if (n < st->n * 2)
+		n = st->n * 2 < SKETCH_BINS ? st->n * 2 : SKETCH_BINS;
+	if (n < 16)
+		n = 16;
+	/* Room to grow on the side that grew. */
+	lo = i == used_lo && st->n > 0 ? used_hi - n + 1 : used_lo;
+	hi = lo + n - 1;
+	if ((bin = calloc((size_t)n, sizeof(*bin))) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	for (k = 0; k < st->n; k++) {
+		int idx = st->lo + k;
+
+		if (st->bin[k] == 0)
+			continue;
+		if (idx < used_lo)
+			folded += st->bin[k];
+		else if (idx <= hi)
+			bin[idx - lo] += st->bin[k];
 	}
-	st->bin[i - st->lo] += count;
+	bin[used_lo - lo] += folded;
+	free(st->bin);
+	st->bin = bin;
+	st->lo = lo;
+	st->n = n;
+	if (i < used_lo)
+		i = used_lo;
+	st->bin[i - lo] += count;
 }
 
 static void
@@ -237,6 +237,11 @@ sketch_quantile(struct sketch *sk, double q)
 		qsort(sk->exact, sk->count, sizeof(double), cmp_double);
 		return sk->exact[rank];
 	}
+	/* The smallest and the largest are known exactly. */
+	if (rank == 0)
+		return sk->min;
+	if (rank == sk->count - 1)
+		return sk->max;
 	/* Ascending: the negatives by falling magnitude, zero, positives. */
 	for (k = sk->neg.n - 1; k >= 0; k--) {
 		seen += sk->neg.bin[k];
