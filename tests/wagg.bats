@@ -214,3 +214,56 @@ same_rows() {
 	wait "$pid"
 	[ "$(jq -s 'map(.count) | add' "$W/got")" -eq 3000 ]
 }
+
+# topic4 TOPIC: a topic of 4 partitions (the embedded broker makes them so
+# when first written to; kbroker(1)).
+topic4() {
+	if [ "$(broker_kind)" != embedded ]; then
+		ktopic create -p 4 "$1"
+	fi
+}
+
+# spread4 TOPIC COUNT: each of the 4 partitions holds some of COUNT records.
+spread4() {
+	local held
+	held=$(ktopic -J describe "$1" | jq -s -c '[.[] | .high - .low]')
+	jq -e 'length == 4 and all(. > 0) and add == '"$2" <<<"$held" >/dev/null ||
+	    fail "$1: partitions holding $held, not 4 holding $2"
+}
+
+@test "wagg over a topic: a replay of 4 partitions written at random by kafka-python, read twice (kin -o beginning -e): SQL's rows both times" {
+	need_broker
+	T=$(new_topic agg)
+	topic4 "$T"
+	gen 9 3000 > "$W/in"
+	with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$T" 9 < "$W/in" 2> "$W/kpy.err" ||
+	    fail "kafka-python: $(cat "$W/kpy.err")"
+	spread4 "$T" 3000
+	python3 "$H/sqlagg.py" -k .strategy "$W/in" 1m > "$W/want"
+	for i in 1 2; do
+		with_timeout 120 bash -c 'set -o pipefail; kin -o beginning -e "$1" |
+		    wagg -k .strategy -w 1m "$2"' _ "$T" "$AGG" > "$W/got$i" 2> "$W/err$i" ||
+		    fail "run $i: $(cat "$W/err$i")"
+		[ ! -s "$W/err$i" ] || fail "run $i said: $(cat "$W/err$i")"
+		same_rows "$W/got$i" "$W/want"
+	done
+}
+
+@test "wagg over a topic: hopping and session windows on a replay through a new consumer group (kin -g -e): SQL's rows" {
+	need_broker
+	T=$(new_topic agg)
+	topic4 "$T"
+	gen 10 2000 > "$W/in"
+	with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$T" 10 < "$W/in" 2> "$W/kpy.err" ||
+	    fail "kafka-python: $(cat "$W/kpy.err")"
+	spread4 "$T" 2000
+	G=$(new_topic G)
+	with_timeout 120 bash -c 'set -o pipefail; kin -g "$1" -e "$2" | tee "$3" |
+	    wagg -k .strategy -w 5m --hop 1m "$4"' _ "$G" "$T" "$W/read" "$AGG" > "$W/hop" 2> "$W/hop.err" ||
+	    fail "$(cat "$W/hop.err")"
+	python3 "$H/sqlagg.py" -k .strategy --hop 1m "$W/in" 5m > "$W/want.hop"
+	same_rows "$W/hop" "$W/want.hop"
+	wagg -k .strategy --session 8s "$AGG" < "$W/read" > "$W/session"
+	python3 "$H/sqlagg.py" -k .strategy --session 8s "$W/in" - > "$W/want.session"
+	same_rows "$W/session" "$W/want.session"
+}

@@ -255,6 +255,8 @@ store_close(struct store *st, int64_t wm)
 	for (i = 0; i < n; i++)
 		group_unlink(st, done[i]);
 	compact(st);
+	if (n == 0)
+		return 0;
 	qsort(done, n, sizeof(*done), group_order);
 	for (i = 0; i < n; i++) {
 		st->emit(st->arg, done[i], 1);
@@ -278,6 +280,8 @@ store_updates(struct store *st)
 			err(KP_EXIT_FAIL, NULL);
 		dirty[n++] = st->all[i];
 	}
+	if (n == 0)
+		return 0;
 	qsort(dirty, n, sizeof(*dirty), group_order);
 	for (i = 0; i < n; i++) {
 		dirty[i]->dirty = 0;

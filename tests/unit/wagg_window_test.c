@@ -103,6 +103,15 @@ main(void)
 	tap_ok(strcmp(out, "10-41:b:2 0-70:a:3") == 0,
 	    "sessions: closed by their end, final");
 	store_free(&st);
+
+	out[0] = '\0';
+	store_init(&st, &aggs, 0, 0, 30 * S, emit, NULL);
+	add(&st, 0, "a");
+	add(&st, 20, "a");
+	tap_ok(store_close(&st, 35 * S) == 0 && out[0] == '\0' &&
+	    store_close(&st, 50 * S) == 1 && strcmp(out, "0-50:a:2") == 0,
+	    "sessions: an extended session is not closed at its old end");
+	store_free(&st);
 	agg_free(&aggs);
 
 	if (agg_parse(&aggs, "count, avg(.x) as m, quantile(.y; 0.999), "
