@@ -267,3 +267,28 @@ spread4() {
 	python3 "$H/sqlagg.py" -k .strategy --session 8s "$W/in" - > "$W/want.session"
 	same_rows "$W/session" "$W/want.session"
 }
+
+@test "kpipes up --stats-job: strategy_stats holds per-strategy rows per minute; after down --drain their counts and means are SQL's over the outputs" {
+	need_broker
+	export KPIPES_RUN="$W/run"
+	export KPIPES_PREFIX="g${BATS_TEST_NUMBER}_$$_${RANDOM}_"
+	P=$KPIPES_PREFIX
+	run -0 with_timeout 60 kpipes topics
+	[[ "$output" == *"${P}strategy_stats	"* ]]
+	# 200 records, 5 s of event time apart: 17 one-minute windows.
+	run -0 with_timeout 60 kpipes produce -n 200 -r 0 -- --seed 7 --id \
+	    --start 2026-11-24T00:00:00Z --step 5s
+	run -0 with_timeout 60 kpipes up --no-join --stats-job
+	[[ "$output" == *"stats: kin -F consumer.properties -g ${P}stats ${P}A_output ${P}B_output ${P}C_output ${P}D_output | wagg -k .strategy -w 1m"* ]]
+	run -0 with_timeout 150 kpipes down --drain -t 100
+	for s in A B C D; do
+		with_timeout 60 kin -e "${P}${s}_output"
+	done > "$W/outputs"
+	[ "$(wc -l < "$W/outputs")" -eq 200 ]
+	with_timeout 60 kin -e "${P}strategy_stats" > "$W/stats"
+	# The oracle takes "value" and "c": feed it .result as .value.
+	jq -c '.value = .result' "$W/outputs" > "$W/as_value"
+	python3 "$H/sqlagg.py" -k .strategy -d 10m "$W/as_value" 1m |
+	    jq -c '{window_start, window_end, key, count, avg_result: .avg_value, p99_result: .p99_value}' > "$W/want"
+	same_rows "$W/stats" "$W/want"
+}
