@@ -175,6 +175,7 @@ same_rows() {
 	run -2 wagg -w 1m --hop 2m < /dev/null
 	[[ "$output" == *"--hop longer than -w"* ]]
 	run -2 wagg -w 1m --session 5s < /dev/null
+	[[ "$output" == *"one kind of window"* ]]
 	run -2 wagg -w 1x < /dev/null
 	[[ "$output" == *"-w 1x: not a duration"* ]]
 	run -2 wagg -w 1m 'sum(.x |||)' < /dev/null

@@ -372,7 +372,9 @@ main(int argc, char *argv[])
 	}
 	if (argc == 1)
 		list = argv[0];
-	if ((size >= 0) == (gap >= 0))
+	if (size >= 0 && gap >= 0)
+		errx(KP_EXIT_USAGE, "-w and --session: one kind of window");
+	if (size < 0 && gap < 0)
 		errx(KP_EXIT_USAGE, "give a window: -w DUR (with --hop DUR "
 		    "for hopping windows) or --session GAP");
 	if (size == 0 || gap == 0 || hop == 0)
