@@ -311,6 +311,15 @@ agg_parse(struct agg_list *l, const char *text, char why[AGG_WHY_MAX])
 			break;
 		s = comma + 1;
 	}
+	for (i = 0; i < l->n; i++) {
+		l->a[i].same = -1;
+		for (j = 0; j < i && l->a[i].expr != NULL; j++)
+			if (l->a[j].expr != NULL && l->a[j].same < 0 &&
+			    strcmp(l->a[i].expr, l->a[j].expr) == 0) {
+				l->a[i].same = j;
+				break;
+			}
+	}
 	for (i = 0; i < l->n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(l->a[i].name, l->a[j].name) == 0) {
@@ -414,6 +423,11 @@ agg_read(struct agg_list *l, const char *line, size_t len,
 		v->kind = VAL_NULL;
 		if (a->expr == NULL)
 			continue;
+		/* avg(.x) and p99(.x) read .x once. */
+		if (a->same >= 0) {
+			*v = l->v[a->same];
+			goto check;
+		}
 		if (a->is_path) {
 			if (json_path_find(&a->path, line, len, &s, &n,
 			    &escapes) != 0 && !escapes)

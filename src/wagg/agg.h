@@ -34,6 +34,7 @@ struct agg_spec {
 	struct jqexpr	*jq;
 	double		 q;		/* AGG_QUANTILE */
 	char		*name;		/* the output member */
+	int		 same;		/* an earlier aggregate of this expr, or -1 */
 };
 
 /* One record's value of an aggregate's expression. */

@@ -188,7 +188,8 @@ print_stats(struct run *run)
  * Exactly-once input (kin --eos) carries each record's source position;
  * wagg cannot hold a partition's commit back until a window's row is
  * written, so it refuses such a stream rather than break kout --eos's
- * promise (wagg(1), EXACTLY ONCE).
+ * promise (wagg(1), EXACTLY ONCE). As for wjoin, the first record tells:
+ * kin --eos marks every record.
  */
 static void
 refuse_eos(const char *line, size_t len)
@@ -227,7 +228,8 @@ take(struct run *run, const char *source, unsigned long lineno,
 {
 	char why[RECORD_WHY_MAX > AGG_WHY_MAX ? RECORD_WHY_MAX : AGG_WHY_MAX];
 
-	refuse_eos(line, len);
+	if (!run->time_known)
+		refuse_eos(line, len);
 	if (record_parse(&run->spec, line, len, &run->rec, why) != 0) {
 		rejects_add(&run->rj, source, lineno, line, len, why);
 		return;

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Compares wagg's rows with the oracle's.
 
-    wagg-cmp.py GOT WANT
+    wagg-cmp.py GOT WANT [NAME]
 
 Both NDJSON, one object per window and key. Rows are matched on
 window_start, window_end and key; every member of WANT must be in the
 row with the same value (numbers within 1e-9, relatively: sums and
 averages may round differently), and GOT may have no other rows. Window
 bounds written in ISO 8601 are read as epoch ms. Prints
-the counts and up to 5 differences; exit 1 if any.
+the counts (WANT's named NAME, by default SQL) and up to 5 differences;
+exit 1 if any.
 """
 import datetime
 import json
@@ -59,8 +60,9 @@ for k, w in want.items():
 for k in got:
     if k not in want:
         bad.append("not in SQL: %r" % (k,))
-print("wagg %d rows, SQL %d rows, %d differences" % (len(got), len(want),
-                                                    len(bad)))
+name = sys.argv[3] if len(sys.argv) > 3 else "SQL"
+print("wagg %d rows, %s %d rows, %d differences" % (len(got), name,
+                                                   len(want), len(bad)))
 for b in bad[:5]:
     print("  " + b)
 sys.exit(1 if bad or not want else 0)
