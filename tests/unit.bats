@@ -72,3 +72,11 @@ run_unit() {
 @test "unit: wjoin_window_test" {
 	run_unit wjoin_window_test
 }
+
+@test "unit: wagg_window_test" {
+	run_unit wagg_window_test
+}
+
+@test "unit: wagg_sketch_test" {
+	run_unit wagg_sketch_test
+}

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "wjoin/record.h"
+#include "record.h"
 
 static const struct {
 	const char	*ts;		/* -t */

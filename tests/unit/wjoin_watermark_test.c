@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "tap.h"
-#include "wjoin/watermark.h"
+#include "watermark.h"
 
 #define L	SIDE_LEFT
 #define R	SIDE_RIGHT

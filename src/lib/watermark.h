@@ -1,5 +1,7 @@
 /*
- * Event time of a two-input join, as Spark tracks it by default: each
+ * Event time, the one set of rules for wjoin's two inputs and wagg's one
+ * (wagg marks its second side ended at the start, so the first alone sets
+ * the watermark). For a two-input join, as Spark tracks it by default: each
  * input's watermark is the largest timestamp it has shown minus that
  * input's own allowed delay (Spark's withWatermark on each stream), and
  * the join's watermark is the smaller of the two, so the slower input sets
@@ -15,8 +17,8 @@
  * all are idle, the largest of their watermarks holds. The join's
  * watermark never goes back, so what it has let go stays gone.
  */
-#ifndef WJOIN_WATERMARK_H
-#define WJOIN_WATERMARK_H
+#ifndef KP_WATERMARK_H
+#define KP_WATERMARK_H
 
 #include <stdint.h>
 

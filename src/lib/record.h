@@ -1,10 +1,10 @@
 /*
- * What the join needs from one input line: that it is a JSON object, its
- * event time, and, for a keyed join, its key as text that is equal for
- * equal jq values. The line itself is kept as it came.
+ * What an event-time filter (wjoin, wagg) needs from one input line: that
+ * it is a JSON object, its event time, and, with a key, its key as text
+ * that is equal for equal jq values. The line itself is kept as it came.
  */
-#ifndef WJOIN_RECORD_H
-#define WJOIN_RECORD_H
+#ifndef KP_RECORD_H
+#define KP_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
