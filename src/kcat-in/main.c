@@ -36,6 +36,8 @@
 #define FLUSH_INTERVAL_MS	100
 #define MAX_PARTITIONS		4096
 #define KIN_BATCH		256	/* messages taken from librdkafka at once */
+/* Lines written between looks at what the pipe's reader took, under load. */
+#define TAKEN_LOOK_EVERY	4096
 /* librdkafka 2.4 made the fetch queue's back-off a setting (kin(1)). */
 #define KIN_FETCH_BACKOFF_VERSION	0x02040000
 #define KIN_FETCH_BACKOFF_MS		"10"
@@ -122,6 +124,7 @@ struct kin {
 	int64_t		 last_flush;
 	int		 stdout_gone;	/* EPIPE: stop quietly */
 	int		 tracking;	/* with a group: commit what was read (taken.h) */
+	int		 since_look;	/* lines written since note_read */
 	struct taken	 out;
 	int		 failed;
 	int		 merge;		/* --order time */
@@ -375,19 +378,26 @@ all_at_end(const struct kin *ki)
  * taken in a batch but not written, after -c or a signal, are not done;
  * nor kin's: lines in its buffer or in the pipe are not).
  */
+/* Moves each partition's read offset past the lines read by now. */
+static void
+note_read(struct kin *ki)
+{
+	struct taken_line tl;
+	uint64_t upto = taken_bytes(&ki->out);
+
+	while (taken_pop(&ki->out, upto, &tl))
+		ki->parts[tl.part].read = tl.next;
+}
+
 static void
 store_read(struct kin *ki)
 {
 	rd_kafka_topic_partition_list_t *store;
-	struct taken_line tl;
-	uint64_t upto;
 	int i;
 
 	if (!ki->tracking || ki->nparts == 0)
 		return;
-	upto = taken_bytes(&ki->out);
-	while (taken_pop(&ki->out, upto, &tl))
-		ki->parts[tl.part].read = tl.next;
+	note_read(ki);
 	store = rd_kafka_topic_partition_list_new(ki->nparts);
 	for (i = 0; i < ki->nparts; i++)
 		if (ki->parts[i].read > 0)
@@ -818,9 +828,18 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	}
 	if (pt != NULL) {
 		pt->next = m->offset + 1;
-		if (ki->tracking)
+		if (ki->tracking) {
 			taken_add(&ki->out, taken_position(&ki->out, stdout),
 			    (int)(pt - ki->parts), pt->next);
+			/*
+			 * Under load, the lines waiting are kept few: a look
+			 * every TAKEN_LOOK_EVERY lines written.
+			 */
+			if (++ki->since_look >= TAKEN_LOOK_EVERY) {
+				note_read(ki);
+				ki->since_look = 0;
+			}
+		}
 	}
 	if (changed) {
 		/* Text with a line break, written as a JSON string. */
