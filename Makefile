@@ -2,8 +2,9 @@
 #
 #   make              optimised build into bin/
 #   make SAN=1        AddressSanitizer + UBSan build into build/san/bin/
-#   make test         sanitizer build, C unit tests, then the bats suite on the
-#                     embedded broker and on a real Apache Kafka
+#   make test         sanitizer build, C unit tests, the fuzzers' build, then the
+#                     bats suite on the embedded broker and on a real Apache Kafka
+#   make fuzz         the libFuzzer harnesses (clang) into build/fuzz/
 #   make install      PREFIX=/usr/local DESTDIR= (programs and man pages)
 #   make librdkafka   librdkafka 2.12.0 from source (tests/librdkafka.sh), linked
 #                     in from then on instead of the system's
@@ -34,10 +35,15 @@ LIBS	 = $(RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
 libs_kbroker = $(SYS_RDKAFKA_LIBS) -ljq -lonig -lm -lpthread
 libs_of	 = $(if $(libs_$(1)),$(libs_$(1)),$(LIBS))
 
+# SAN=1 adds the sanitizers to CFLAGS; its default optimisation (-O1) is
+# used only when the user gave no CFLAGS.
 ifeq ($(SAN),1)
 BUILD	 = build/san
 BIN	 = build/san/bin
-CFLAGS	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ifeq ($(origin CFLAGS),file)
+CFLAGS	 = -O1 -g
+endif
+SANFLAGS = -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS	+= -fsanitize=address,undefined
 else
 BUILD	 = build/opt
@@ -65,12 +71,13 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 MANS	 = $(wildcard man/*.1 man/*.7)
 
-.PHONY: all san test test-embedded test-real unit lint install uninstall clean demo bench librdkafka
+.PHONY: all san test test-embedded test-real unit unit-run lint install uninstall clean demo bench librdkafka fuzz
 all: $(addprefix $(BIN)/,$(BUILT))
 
-$(BUILD)/%.o: src/%.c $(wildcard src/lib/*.h) $(RDKAFKA_STAMP)
+# Header dependencies come from -MMD's .d files (included at the end).
+$(BUILD)/%.o: src/%.c $(RDKAFKA_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
 
 $(LIBKP): $(LIB_OBJ)
 	rm -f $@
@@ -98,7 +105,7 @@ $(foreach d,$(TOOL_DIRS),$(eval $(call tool_lib_rule,$(d))))
 
 $(BUILD)/unit/%: tests/unit/%.c $(TOOL_LIBS) $(LIBKP)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc $(LDFLAGS) -o $@ $< \
 	    $(TOOL_LIBS) $(LIBKP) $(LIBS)
 
 san:
@@ -110,13 +117,39 @@ unit:
 unit-run: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "# $$t"; $$t; done
 
+# libFuzzer harnesses (tests/fuzz/*.c), built with clang and the sanitizers:
+# make fuzz, then tests/fuzz/run [SECONDS] [TARGET...]. The library and the
+# join's and strategy's own files are compiled again for them.
+FUZZ_CC	 ?= clang
+FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC) \
+	$(filter-out %/main.c,$(wildcard src/wjoin/*.c src/strategy/*.c)))
+
+build/fuzz/obj/%.o: src/%.c $(RDKAFKA_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(RDKAFKA_CFLAGS) -Isrc/lib -MMD -c -o $@ $<
+
+build/fuzz/libfuzzkp.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libfuzzkp.a
+	$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(RDKAFKA_CFLAGS) -Isrc/lib -Isrc/wjoin -Isrc/strategy \
+	    -o $@ $< build/fuzz/libfuzzkp.a $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+
 # The suite runs the sanitizer build; tests/run starts the brokers.
 test:
 	$(MAKE) SAN=1 all unit-run
+	$(MAKE) fuzz
 	tests/run all
 
 test-embedded:
 	$(MAKE) SAN=1 all
+	$(MAKE) fuzz
 	tests/run embedded
 
 test-real:
@@ -151,6 +184,6 @@ librdkafka:
 	tests/librdkafka.sh
 
 clean:
-	rm -rf build/opt build/san $(addprefix bin/,$(PROGS))
+	rm -rf build/opt build/san build/fuzz $(addprefix bin/,$(PROGS))
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -208,11 +208,18 @@ eos_join() {
 	assert_equal "$(jq -c 'select(.partition == 0) | .committed' <<<"$output")" 1
 }
 
-@test "eos: a line without a source position is reported and set aside, exit 1" {
+@test "eos: a line without a source position, or with one no kin wrote (partition 1e20, offset 1e300 or 9.5), is reported and set aside, exit 1" {
 	need_real
 	run --separate-stderr kout --eos "$T" <<<'{"a":1}'
 	assert_failure 1
 	[[ "$stderr" == *"<stdin>:1: no _kp_src"* ]]
+	printf '%s\n' "{\"a\":1,\"_kp_src\":[\"$G\",\"$T\",1e20,0]}" \
+	    "{\"a\":2,\"_kp_src\":[\"$G\",\"$T\",0,1e300]}" \
+	    "{\"a\":3,\"_kp_src\":[\"$G\",\"$T\",0,9.5]}" \
+	    "{\"a\":4,\"_kp_src\":[\"$G\",\"$T\",0,0,1e10,\"m\"]}" > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout --eos --rejects "$BATS_TEST_TMPDIR/rej" "${T}_out" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_equal "$(jq -r '"\(.line) \(.reason)"' "$BATS_TEST_TMPDIR/rej")" "$(printf '%d _kp_src is not [group, topic, partition, offset, generation, member]\n' 1 2 3 4)"
 }
 
 @test "eos: usage: --eos needs a group, takes no -E, --txn-id needs --eos" {

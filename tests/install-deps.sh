@@ -34,6 +34,7 @@ if [ "$build_only" = 0 ]; then
 		docker-compose                  # validates docker-compose.yaml (no engine needed)
 		psmisc shellcheck               # killall for the process tests; script lint
 		time                            # GNU time: peak RSS in wjoin's tests and bench
+		clang libclang-rt-14-dev        # the libFuzzer harnesses (make fuzz, tests/fuzz.bats)
 	)
 	# The real Kafka the tests start needs Java 17+ and Maven (tests/kafka-real.sh).
 	command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)

@@ -240,6 +240,71 @@ wjoin said: $(head -c 1000 "$1.err" 2>/dev/null)"
 	! grep -q late "$W/pairs.err"
 }
 
+# The card's join in consumer groups $g.C and $g.D with the window kept in
+# $W/S across stops (wjoin --state), live (no -e): wjoin's output appended
+# to $W/pairs, its stderr to $W/pairs.err.N; the pipeline's process group
+# in JOIN_PID.
+start_state_join() {
+	setsid bash -c 'kin -g "$3.C" -X session.timeout.ms=6000 "$1" |
+	    wjoin --window 5m --state "$4" <(kin -g "$3.D" -X session.timeout.ms=6000 "$2")' \
+	    _ "$C" "$D" "$g" "$W/S" >> "$W/pairs" 2> "$W/pairs.err.$1" &
+	JOIN_PID=$!
+}
+
+@test "join over topics: a join in consumer groups replayed in two parts (kin -g -e, wjoin --state) finds every pair SQL finds over both" {
+	topics 4 "$C" "$D"
+	local g="g_$C"
+	mockgen -r 0 "${MOCKGEN[@]}" --seed 21 > "$W/cd"
+	split_cd "$W/cd"
+	# The topics get the first 3 h, the join reads them; then the rest.
+	head -n 750 "$W/cd.C" > "$W/C1"; tail -n +751 "$W/cd.C" > "$W/C2"
+	head -n 750 "$W/cd.D" > "$W/D1"; tail -n +751 "$W/cd.D" > "$W/D2"
+	for part in 1 2; do
+		with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$C" "$part" < "$W/C$part" 2>>"$W/kpy.err"
+		with_timeout 150 "$H/kpy-spread.py" replay "$KAFKA_BROKERS" "$D" "$part" < "$W/D$part" 2>>"$W/kpy.err"
+		with_timeout 180 bash -c 'set -o pipefail
+			kin -g "$1.C" -e "$2" | wjoin --window 5m --state "$4" <(kin -g "$1.D" -e "$3")' \
+		    _ "$g" "$C" "$D" "$W/S" > "$W/pairs.$part" 2> "$W/pairs.$part.err" ||
+		    fail "the join failed: $(head -c 2000 "$W/pairs.$part.err")"
+	done
+	spread "$C" 4 1500
+	spread "$D" 4 1500
+	# The second part began with the first's window.
+	grep -q -- "--state $W/S: [0-9]* records of the last run back in the window" "$W/pairs.2.err"
+	cat "$W/pairs.1" "$W/pairs.2" > "$W/pairs"
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$C" 1500 > "$W/held.C"
+	with_timeout 60 "$H/kpy.py" consume "$KAFKA_BROKERS" "$D" 1500 > "$W/held.D"
+	"$H/sqljoin.py" "$W/held.C" "$W/held.D" 5m > "$W/want"
+	same_pairs "$W/pairs" "$W/want"
+	# Pairs across the cut exist: without the window they are lost.
+	[ "$(wc -l < "$W/pairs.1")" -lt "$(wc -l < "$W/want")" ]
+}
+
+@test "join over topics: a live join in consumer groups stopped by SIGINT (as Ctrl-C) and started again (wjoin --state) finds every pair SQL finds" {
+	topics 4 "$C" "$D"
+	local g="g_$C"
+	: > "$W/pairs"
+	start_state_join 1
+	sleep 1
+	with_timeout 60 "$H/kpy-spread.py" live "$KAFKA_BROKERS" "$C" "$D" 10 50 2> "$W/sent" &
+	local producer=$!
+	sleep 5
+	# Ctrl-C: every program of the pipeline gets SIGINT; kin commits what
+	# it wrote, wjoin reads it to the end and keeps its window.
+	kill -INT -- "-$JOIN_PID"
+	wait "$JOIN_PID" || true
+	[ -s "$W/S" ] || fail "no window kept: $(cat "$W/pairs.err.1")"
+	local first
+	first=$(wc -l < "$W/pairs")
+	[ "$first" -gt 0 ]
+	sleep 1
+	start_state_join 2
+	wait "$producer"
+	live_join_equals_sql
+	grep -q -- "records of the last run back in the window" "$W/pairs.err.2"
+	! grep -q "stopped before the end" "$W/pairs.err.1"
+}
+
 @test "join over topics: --type left and --type full on a replay write each unmatched record once with null, as SQL's LEFT and FULL JOIN" {
 	topics 4 "$C" "$D"
 	# Gaps of 15 minutes: no C records in rounds 300-359, no D records in

@@ -59,7 +59,13 @@ produce_n() {
 	run with_timeout 20 kin -e -o end "$T"
 	assert_success
 	assert_output ""
-	[ "$(broker_kind)" = real ] || skip "the embedded broker cannot look offsets up by time (kbroker(1))"
+	if [ "$(broker_kind)" != real ]; then
+		# The embedded broker cannot look offsets up by time: said, exit 1.
+		run --separate-stderr kin -e -o @2026-11-24T10:00:00Z "$T"
+		assert_failure 1
+		assert_equal "$stderr" "kin: -o @2026-11-24T10:00:00.000Z: the broker cannot look up offsets by time (it answered: Unknown broker error); the embedded broker, kbroker, cannot"
+		skip "the embedded broker cannot look offsets up by time (kbroker(1))"
+	fi
 	sleep 1.2
 	mid=$(date +%s%3N)
 	sleep 0.2
@@ -310,6 +316,21 @@ print(base64.b64decode(json.loads(sys.argv[1])["value_base64"]) == b"a\xffb\x00c
 	assert_failure 2
 	run kin -p x "$T"
 	assert_failure 2
+	run --separate-stderr kin -o @2026-02-31T00:00:00Z "$T"
+	assert_failure 2
+	assert_equal "$stderr" "kin: -o: not a time: 2026-02-31T00:00:00Z"
+}
+
+@test "kin: a topic that is no topic name ('', a blank, a/b, .., 250 characters) is a usage error: exit 2, no connection tried" {
+	local name
+	for name in "" "bad topic" "a/b" ".." "$(printf 'a%.0s' $(seq 250))"; do
+		# An unreachable broker: a usage error comes before any connection.
+		run --separate-stderr with_timeout 20 kin -b 127.0.0.1:1 -e "$T" "$name"
+		assert_failure 2
+		[[ "$stderr" == "kin: \""*"not a topic name ("*")" ]] || fail "no reason for '$name': $stderr"
+	done
+	run --separate-stderr kin -e "a/b"
+	assert_equal "$stderr" 'kin: "a/b": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)'
 }
 
 @test "kin: --help prints the synopsis on stdout, exit 0" {
@@ -370,6 +391,24 @@ produce_spread() {
 	run kin -e "$T"
 	assert_success
 	assert_equal "$(tr -d '"' <<<"$output" | tr '\n' ' ')" "$(seq 0 49 | sed 's/^/v/' | tr '\n' ' ')"
+}
+
+@test "kin: a value whose time is no time (February 31) is said, and merged at its Kafka timestamp" {
+	# Every fifth record's .ts is 2026-02-31, read before as March 3, which
+	# put it ahead of all the others (November).
+	local p
+	for p in 1 0; do
+		seq 0 49 | awk -v p="$p" '$1 % 2 == p {
+		    ms = sprintf("1795000000%03d", $1)
+		    ts = $1 % 5 ? ms : "\"2026-02-31T00:00:00Z\""
+		    printf "{\"timestamp\":%s,\"key\":null,\"value\":{\"i\":%d,\"ts\":%s}}\n", ms, $1, ts }' |
+		    kout -E -P "$p" "$T"
+	done
+	run --separate-stderr kin -e "$T"
+	assert_success
+	assert_equal "$(jq .i <<<"$output" | tr '\n' ' ')" "$(seq 0 49 | tr '\n' ' ')"
+	[[ "$stderr" =~ "kin: $T [0] at offset 0: .ts is not an ISO 8601 time (no such day in that month): \"2026-02-31T00:00:00Z\"; merged at its Kafka timestamp" ]]
+	[[ "$stderr" =~ kin:\ [0-9]+\ records\ whose\ .ts\ is\ no\ time\ merged\ at\ their\ Kafka\ timestamps ]]
 }
 
 @test "kin: a quiet partition does not hold back what another delivers" {

@@ -100,6 +100,123 @@ print(n)' "$1"
 	assert_output '{"strategy":"B","id":2}'
 }
 
+# Lines RFC 8259 allows that libjq 1.6 cannot read, or reads changed:
+# lone surrogate escapes, and nesting past its parser's limit (an array
+# counts one of 256 levels, an object two). Each line holds "id" $1+i.
+hostile_lines() {
+	python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+for i, tail in enumerate([
+        '"s":"\\ud800"', '"s":"\\udc00"', '"s":"x\\ud800\\ud800"',
+        '"d":' + '{"a":' * 128 + '1' + '}' * 128,     # 129 objects
+        '"d":' + '[' * 255 + ']' * 255,               # 2 + 255 levels
+        '"s":["\\ude00\\ud83d"]']):
+    print('{"id":%d,%s}' % (n + i, tail))
+PY
+}
+
+@test "kout -k/-T: a line libjq cannot read (a lone surrogate, nesting past its limit) is a bad line by number, never an abort; the rest arrive" {
+	{
+		echo '{"id":1}'
+		hostile_lines 2 | head -n 2
+		echo '{"id":4,"s":"\ud83d\ude00"}'
+		hostile_lines 2 | sed -n 4,5p
+		python3 -c 'print("{\"id\":7,\"d\":" + "{\"a\":" * 127 + "1" + "}" * 128)'
+		python3 -c 'print("{\"id\":8,\"d\":" + "[" * 254 + "]" * 254 + "}")'
+	} > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -k .id -T "\"$T\"" --rejects "$BATS_TEST_TMPDIR/rej" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" != *Assertion* ]]
+	[[ "$stderr" == *'kout: <stdin>:2: unpaired UTF-16 surrogate in a \u escape'* ]]
+	[[ "$stderr" == *'kout: <stdin>:5: nested too deeply'* ]]
+	[[ "$stderr" == *"kout: 4 bad lines set aside"* ]]
+	run jq -c '[.line, .reason]' "$BATS_TEST_TMPDIR/rej"
+	assert_output "$(printf '%s\n' '[2,"unpaired UTF-16 surrogate in a \\u escape"]' \
+	    '[3,"unpaired UTF-16 surrogate in a \\u escape"]' '[5,"nested too deeply"]' '[6,"nested too deeply"]')"
+	assert_equal "$(jq -r .raw "$BATS_TEST_TMPDIR/rej")" "$(sed -n '2p;3p;5p;6p' "$BATS_TEST_TMPDIR/in")"
+	# The others arrive unchanged, each with its key: 128 objects and 256 levels are fine.
+	run kin -E -e "$T"
+	assert_equal "$(jq -r .key <<<"$output" | sort -n | tr '\n' ' ')" "1 4 7 8 "
+	assert_equal "$(kin -e "$T" | sort)" "$(sed -n '1p;4p;7p;8p' "$BATS_TEST_TMPDIR/in" | sort)"
+}
+
+@test "kout -k: kin -g G -e SRC | kout -k .id DST over 5,000 good lines and 6 libjq cannot read: DST holds every good one, --rejects the 6 by line, and kin committed all 5,006" {
+	G="g_$T"
+	hostile_lines 9000 > "$BATS_TEST_TMPDIR/hostile"
+	# The six go at lines 1, 778, 2502, 2503, 4003 and 5006.
+	python3 - "$BATS_TEST_TMPDIR/hostile" > "$BATS_TEST_TMPDIR/in" <<'PY'
+import sys
+hostile = open(sys.argv[1]).read().splitlines()
+good = ['{"id":%d,"v":"x"}' % i for i in range(1, 5001)]
+out = good[:]
+for at, h in zip([0, 777, 2501, 2502, 4002, 5005], hostile):
+    out.insert(at, h)
+print("\n".join(out))
+PY
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/in")" 5006
+	# Not kout: it refuses them. One partition, so kout's line numbers are offsets + 1.
+	kcat -b "$KAFKA_BROKERS" -P -t "$T" -p 0 < "$BATS_TEST_TMPDIR/in"
+	with_timeout 120 bash -c 'kin -g "$1" -e "$2" | kout -k .id --rejects "$3" "$4"; echo "${PIPESTATUS[*]}" > "$5"' \
+	    _ "$G" "$T" "$BATS_TEST_TMPDIR/rej" "${T}_dst" "$BATS_TEST_TMPDIR/status" 2> "$BATS_TEST_TMPDIR/err" || true
+	cat "$BATS_TEST_TMPDIR/err"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/status")" "0 1"
+	run grep -c Assertion "$BATS_TEST_TMPDIR/err"
+	assert_output 0
+	run ktopic -J lag -g "$G" "$T"
+	assert_success
+	committed=$(jq -s 'map(.committed // 0) | add' <<<"$output")
+	delivered=$(kin -e "${T}_dst" | wc -l)
+	set_aside=$(wc -l < "$BATS_TEST_TMPDIR/rej")
+	echo "# committed $committed, delivered $delivered, set aside $set_aside" >&3
+	assert_equal "$committed" 5006
+	assert_equal "$delivered" 5000
+	assert_equal "$set_aside" 6
+	assert_equal "$(jq -c .line "$BATS_TEST_TMPDIR/rej" | tr '\n' ' ')" "1 778 2502 2503 4003 5006 "
+	assert_equal "$(jq -r .raw "$BATS_TEST_TMPDIR/rej")" "$(cat "$BATS_TEST_TMPDIR/hostile")"
+	assert_equal "$(kin -E -e "${T}_dst" | jq -r .key | sort -n | uniq | wc -l)" 5000
+	assert_equal "$(kin -E -e "${T}_dst" | jq -r .key | sort -n | sed -n '1p;$p' | tr '\n' ' ')" "1 5000 "
+}
+
+@test "kout -E -k: a value that is not JSON (value_text, base64) is a bad line for -k, named by its number" {
+	printf '%s\n' '{"value_text":"plain","key":"a","headers":[]}' '{"value":{"id":2},"headers":[]}' \
+	    '{"value_base64":"AP4=","headers":[]}' '{"value":{"id":4},"key":"k","headers":[]}' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -E -k .id --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:1: -k: the record's value is not JSON (not JSON)"* ]]
+	[[ "$stderr" == *"kout: <stdin>:3: -k: the record's value is not JSON (not JSON)"* ]]
+	[[ "$stderr" == *"kout: 2 bad lines set aside"* ]]
+	run kin -E -e "$T"
+	assert_equal "$(jq -c '[.key, .value]' <<<"$output" | sort)" "$(printf '%s\n' '["2",{"id":2}]' '["4",{"id":4}]')"
+}
+
+@test "kout -E: base64 that is not the canonical form of its bytes (AP7=) is a bad line; AP4= is the bytes 00 fe" {
+	printf '%s\n' '{"value_base64":"AP7=","headers":[]}' '{"value_base64":"AP4=","headers":[]}' \
+	    '{"key_base64":"AB==","value":1,"headers":[]}' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -E -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:1: envelope: value_base64 is not base64"* ]]
+	[[ "$stderr" == *"kout: <stdin>:3: envelope: key_base64 is not base64"* ]]
+	assert_equal "$(jq -c .line "$BATS_TEST_TMPDIR/rej" | tr '\n' ' ')" "1 3 "
+	run bash -c "kcat -b '$KAFKA_BROKERS' -C -t '$T' -e -q -f '%s' | od -An -tx1"
+	assert_output " 00 fe"
+}
+
+@test "kout -k: a key nested deeper than jq prints is a bad line, not jq's '<stripped: exceeds max depth>'" {
+	# 254 arrays around a number: 256 levels in [[.d]], 257 in [[[.d]]].
+	python3 -c 'print("{\"id\":1,\"d\":" + "[" * 254 + "1" + "]" * 254 + "}")' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -k '[[.d]]' "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_success
+	run --separate-stderr kout -k '[[[.d]]]' "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:1: -k: the expression gave a value nested more than 256 deep, which jq cannot print"* ]]
+	[[ "$stderr" == *"kout: 1 bad line set aside"* ]]
+	run kin -E -e "$T"
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$(jq -r .key <<<"$output" | tr -d '[]')" 1
+	[[ "$output" != *stripped* ]]
+}
+
 @test "kout: -E copies key, headers, timestamp and value from an envelope" {
 	printf 'plain text\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -k key1 -H h1=v1 -H h2=v2
 	printf '{"json":1}\n' | kcat -b "$KAFKA_BROKERS" -P -t "$T" -k key2 -p 0
@@ -111,6 +228,22 @@ print(n)' "$1"
 	assert_equal "$copy" "$orig"
 	[[ "$copy" == *'"key":"key1","headers":[["h1","v1"],["h2","v2"]],"value_text":"plain text"'* ]]
 	[[ "$copy" == *'"key":"key2","headers":[],"value":{"json":1}'* ]]
+}
+
+@test "kout -E: kin -E | kout -E copies records nested to the limit byte for byte (in value_text where the envelope would be too deep)" {
+	{
+		python3 -c 'print("{\"id\":1,\"d\":" + "{\"a\":" * 127 + "1" + "}" * 128)'
+		python3 -c 'print("[" * 256 + "]" * 256)'
+		python3 -c 'print("{\"id\":3,\"d\":" + "{\"a\":" * 126 + "1" + "}" * 127)'
+	} > "$BATS_TEST_TMPDIR/in"
+	run kout -P 0 "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_success
+	kin -E -e "$T" > "$BATS_TEST_TMPDIR/env"
+	assert_equal "$(jq -r 'if has("value") then "value" else "value_text" end' "$BATS_TEST_TMPDIR/env" | tr '\n' ' ')" \
+	    "value_text value_text value "
+	run kout -E -P 0 "${T}_copy" < "$BATS_TEST_TMPDIR/env"
+	assert_success
+	assert_equal "$(kin -e "${T}_copy")" "$(cat "$BATS_TEST_TMPDIR/in")"
 }
 
 @test "kout: what kout writes, kcat and kafka-python read unchanged" {
@@ -409,7 +542,7 @@ replay() {
 	run --separate-stderr kout -t .ts --ts-unit s -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
 	assert_failure 1
 	[[ "$stderr" == *"kout: <stdin>:2: refused by the broker (Broker: Invalid timestamp), timestamp $(date -u -d "@$((now + 7200))" +%Y-%m-%dT%H:%M:%S.000Z)"* ]]
-	[[ "$stderr" == *"kout: 1 bad lines set aside"* ]]
+	[[ "$stderr" == *"kout: 1 bad line set aside"* ]]
 	run jq -c '[.line, .raw]' "$BATS_TEST_TMPDIR/rej"
 	assert_output "[2,$(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -R .)]"
 	run stamps "$T"
@@ -426,7 +559,7 @@ replay() {
 	run --separate-stderr kout -t .ts --ts-unit s --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
 	assert_failure 1
 	[[ "$stderr" == *"<stdin>:1234: refused by the broker"* ]]
-	[[ "$stderr" == *"kout: 1 bad lines set aside"* ]]
+	[[ "$stderr" == *"kout: 1 bad line set aside"* ]]
 	[[ "$stderr" != *"not delivered"* ]]
 	assert_equal "$(jq .line "$BATS_TEST_TMPDIR/rej")" 1234
 	stamps "$T" > "$BATS_TEST_TMPDIR/out"
@@ -491,6 +624,95 @@ replay() {
 	assert_failure 2
 }
 
+@test "kout: a TOPIC that is no topic name ('', a blank, a/b, .., 250 characters) is a usage error: exit 2, nothing read, nothing created" {
+	local name long
+	long=$(printf 'a%.0s' $(seq 250))
+	for name in "" "bad topic $T" "a/$T" ".." "$long" "$T:0"; do
+		# Not a line is read: stdin stays open and empty for a second.
+		run --separate-stderr with_timeout 20 bash -c '(sleep 1; echo "{\"n\":1}") | kout "$1"' _ "$name"
+		assert_failure 2
+		[[ "$stderr" == "kout: \""*"not a topic name ("*")" ]] || fail "no reason for '$name': $stderr"
+	done
+	run --separate-stderr kout ".."
+	assert_equal "$stderr" 'kout: "..": not a topic name ("." and ".." are not names)'
+	run --separate-stderr kout "bad topic $T"
+	assert_equal "$stderr" "kout: \"bad topic $T\": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)"
+	run ktopic list
+	refute_output --partial "bad topic"
+	refute_output --partial "a/$T"
+	# 249 characters is a name.
+	name="$T${long:$((${#T} + 1))}"
+	[ "${#name}" -eq 249 ]
+	run kout "$name" <<<'{"n":1}'
+	assert_success
+}
+
+@test "kout -T: a computed name that is no topic name is a bad line, named and in --rejects; the rest delivered, exit 1" {
+	printf '%s\n' "{\"t\":\"$T\",\"n\":1}" '{"t":"bad topic","n":2}' '{"t":"","n":3}' \
+	    '{"t":"..","n":4}' '{"t":"a\u0000b","n":5}' "{\"t\":\"$T\",\"n\":6}" > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -T .t --rejects "$BATS_TEST_TMPDIR/rej" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *'kout: <stdin>:2: "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)'* ]]
+	[[ "$stderr" == *'kout: <stdin>:5: "a\x00b": not a topic name'* ]]
+	assert_equal "$(jq -r '"\(.line) \(.reason)"' "$BATS_TEST_TMPDIR/rej")" "$(printf '%s\n' \
+	    '2 "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)' \
+	    '3 "": not a topic name (empty)' \
+	    '4 "..": not a topic name ("." and ".." are not names)' \
+	    '5 "a\x00b": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)')"
+	run kin -e "$T"
+	assert_equal "$(jq -c .n <<<"$output" | sort | tr '\n' ' ')" "1 6 "
+}
+
+@test "kout -E: what is wrong in an envelope is a bad line with its reason; what is absent is not given" {
+	keep_forever "$T"
+	cat > "$BATS_TEST_TMPDIR/in" <<-'EOF'
+	{"timestamp":1e300,"value":{"n":1}}
+	{"partition":1e10,"value":{"n":2}}
+	{"timestamp":"yesterday","value":{"n":3}}
+	{"key":5,"value":{"n":4}}
+	{"timestamp":1795000000005,"key":"k5","value":{"n":5}}
+	{"timestamp":9.5,"value":{"n":6}}
+	{"timestamp":0,"value":{"n":7}}
+	{"topic":"bad topic","value":{"n":8}}
+	{"value_text":5}
+	{"value":{"n":10},"value_text":"x"}
+	{"key":"a","key_base64":"YQ==","value":{"n":11}}
+	{"headers":{"a":"b"},"value":{"n":12}}
+	{"headers":[["a",1]],"value":{"n":13}}
+	{"partition":-2,"value":{"n":14}}
+	{"offset":1.5,"value":{"n":15}}
+	{"key_base64":7,"value":{"n":16}}
+	{"timestamp":1795000000017,"partition":null,"offset":null,"key":null,"headers":null,"value":{"n":17}}
+	{"timestamp":-1,"partition":2147483647,"offset":9007199254740992,"value":{"n":18}}
+	EOF
+	run --separate-stderr kout -E --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"kout: <stdin>:1: envelope: timestamp is not milliseconds since the epoch"* ]]
+	[[ "$stderr" == *"kout: 15 bad lines set aside"* ]]
+	assert_equal "$(jq -r '"\(.line) \(.reason)"' "$BATS_TEST_TMPDIR/rej")" "$(printf '%s\n' \
+	    '1 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '2 envelope: partition is not a whole number from 0 to 2147483647' \
+	    '3 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '4 envelope: key is not a string or null' \
+	    '6 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '7 envelope: timestamp is not milliseconds since the epoch, a whole number from 1 (or -1: none)' \
+	    '8 envelope: topic is not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)' \
+	    '9 envelope: value_text is not a string' \
+	    '10 envelope: more than one of value, value_text and value_base64' \
+	    '11 envelope: both key and key_base64' \
+	    '12 envelope: headers is not an array' \
+	    '13 envelope: a header is not [name, value], the value a string, null or {"base64":...}' \
+	    '14 envelope: partition is not a whole number from 0 to 2147483647' \
+	    '15 envelope: offset is not a whole number, 0 or more' \
+	    '16 envelope: key_base64 is not a string')"
+	# An envelope without headers, key or partition is taken as it is.
+	run kin -E -e "$T"
+	assert_equal "$(jq -c '[.value.n, .key, .headers]' <<<"$output" | sort)" \
+	    "$(printf '%s\n' '[17,null,[]]' '[18,null,[]]' '[5,"k5",[]]')"
+	assert_equal "$(jq -c 'select(.value.n != 18) | [.value.n, .timestamp]' <<<"$output" | sort)" \
+	    "$(printf '%s\n' '[17,1795000000017]' '[5,1795000000005]')"
+}
+
 @test "kout: --help prints the synopsis on stdout, exit 0; -V the version" {
 	run kout --help
 	assert_success
@@ -503,4 +725,33 @@ replay() {
 	assert_equal "$(kout --help | sed 's/^usage: //' | squeeze)" \
 	    "$(mandoc -Tascii "$KP_ROOT/man/kout.1" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | squeeze)"
+}
+
+@test "kin, kout, ktopic: --help, -V and usage errors free what they took, exit 0 or 2 (LeakSanitizer on)" {
+	strings "$(command -v kout)" | grep -q __asan_init || skip "not the sanitizer build: $(command -v kout)"
+	local want cmd n=0
+	while read -r want cmd; do
+		# $cmd unquoted: a command and its arguments, none with spaces.
+		# shellcheck disable=SC2086
+		run --separate-stderr env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $cmd
+		[ "$status" -eq "$want" ] && [[ "$stderr" != *LeakSanitizer* ]] ||
+		    fail "$cmd: exit $status (want $want): $stderr"
+		n=$((n + 1))
+	done <<-'LIST'
+	0 kin --help
+	0 kin -V
+	2 kin
+	2 kin --no-such-option T
+	0 kout --help
+	0 kout -V
+	2 kout
+	2 kout -t .ts
+	2 kout --no-such-option T
+	2 kout -k ( T
+	0 ktopic --help
+	2 ktopic
+	2 ktopic --no-such-option list
+	2 ktopic no-such-command
+	LIST
+	assert_equal "$n" 14
 }

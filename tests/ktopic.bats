@@ -69,6 +69,11 @@ make_topic() {
 	create -c novalue t
 	create bad/name
 	create ..
+	create ok .
+	delete a/b
+	describe bad/name
+	describe ok ..
+	lag -g g a/b
 	delete
 	describe
 	lag
@@ -78,6 +83,10 @@ make_topic() {
 	--timeout 0 list
 	-X no.such.property=1 list
 	EOF
+	run -2 --separate-stderr ktopic -b 127.0.0.1:1 describe "bad topic"
+	assert_equal "$stderr" 'ktopic: "bad topic": not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)'
+	run -2 ktopic -b 127.0.0.1:1 describe ""
+	run -2 ktopic -b 127.0.0.1:1 describe "$(printf 'a%.0s' $(seq 250))"
 }
 
 @test "an unreachable broker fails with exit 1 within the timeout" {
@@ -231,6 +240,32 @@ make_topic() {
 	assert_success
 	assert_line --index 0 --regexp '^TOPIC +PARTITION +COMMITTED +END +LAG$'
 	assert_line --regexp "^$t +0 +4 +10 +6$"
+}
+
+@test "lag while a transaction that commits the group's offsets is open answers at once, with the last committed offset, and says so" {
+	need_broker
+	[ "$(broker_kind)" = real ] || skip "the embedded broker's transactions do not commit a group's offsets (kbroker(1))"
+	t=$(new_topic)
+	g="g_$t"
+	make_topic "$t"
+	produce_p0 "$t" 10
+	coproc TXN { with_timeout 120 "$KP_ROOT/tests/helpers/open-txn.py" "$KAFKA_BROKERS" "$t" "$g" 4 8 2>"$BATS_TEST_TMPDIR/txn.err"; }
+	read -r -t 60 line <&"${TXN[0]}" || fail "the transaction did not open: $(cat "$BATS_TEST_TMPDIR/txn.err")"
+	[ "$line" = open ] || fail "open-txn.py: $line"
+	start=$(date +%s%N)
+	run --separate-stderr ktopic -J lag -g "$g" "$t"
+	took=$((($(date +%s%N) - start) / 1000000))
+	exec {TXN[1]}>&-
+	wait "$TXN_PID" || true
+	assert_success
+	[ "$(jq -c 'select(.partition == 0) | .committed' <<<"$output")" = 4 ]
+	[[ "$stderr" == *"$g: a transaction that commits the group's offsets is open"* ]]
+	echo "# lag answered in $took ms" >&3
+	[ "$took" -lt 5000 ]
+	# Without the open transaction: no note.
+	run --separate-stderr ktopic -J lag -g "$g" "$t"
+	assert_success
+	[[ "$stderr" != *"transaction"* ]]
 }
 
 @test "lag of a group without offsets: no topics is exit 1, a named topic shows -" {

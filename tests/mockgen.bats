@@ -72,6 +72,18 @@ EOF
 	assert_output $'00:00:00.000\n00:00:00.250\n00:00:00.500\n00:00:00.750'
 }
 
+@test "--start takes only a time that exists: February 31, hour 24, second 60, offset +24:00 are usage errors" {
+	local t
+	for t in 2026-02-31T00:00:00Z 2025-02-29 2026-01-01T24:00:00Z 2026-12-31T23:59:60Z \
+	    2026-01-01T00:00:00+24:00 2026-01-01T00:00:00+99:99 0000-01-01; do
+		run --separate-stderr mockgen -r 0 -n 1 --start "$t"
+		assert_failure 2
+		assert_equal "$stderr" "mockgen: --start $t: not an ISO 8601 time or epoch milliseconds"
+	done
+	run mockgen -r 0 -n 1 --ts-format epoch-ms --start 2024-02-29T00:00:00+23:59 --seed 1
+	assert_output --partial '"ts":1709078460000}'
+}
+
 @test "--ts-format epoch-ms writes a number" {
 	run mockgen -r 0 -n 1 --ts-format epoch-ms --start 2026-11-24T02:27:28.123Z --seed 1
 	assert_output '{"strategy":"A","value":70.29,"ts":1795487248123}'

@@ -139,6 +139,29 @@ setup() {
 	assert_equal "${rc:-0}" 0
 }
 
+@test "SIGINT (Ctrl-C) mid-stream: strategy reads its input to the end, up to 2 s, so what kin wrote and committed is not lost; a second signal stops it at once" {
+	mockgen -r 0 -n 3000 --seed 4 --id > "$BATS_TEST_TMPDIR/in"
+	head -n 1000 "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/a"
+	tail -n +1001 "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/b"
+	{ cat "$BATS_TEST_TMPDIR/a"; sleep 1; cat "$BATS_TEST_TMPDIR/b"; } |
+	    strategy > "$BATS_TEST_TMPDIR/out" &
+	local pid=$!
+	sleep 0.4
+	kill -INT "$pid"
+	wait "$pid"
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/out")" 3000
+	# A second signal: what came before it, not the rest.
+	{ cat "$BATS_TEST_TMPDIR/a"; sleep 3; cat "$BATS_TEST_TMPDIR/b"; } |
+	    strategy > "$BATS_TEST_TMPDIR/out2" &
+	pid=$!
+	sleep 0.4
+	kill -INT "$pid"
+	sleep 0.2
+	kill -INT "$pid"
+	wait "$pid"
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/out2")" 1000
+}
+
 @test "usage errors exit 2 with the synopsis" {
 	run --separate-stderr strategy -f value
 	assert_failure 2

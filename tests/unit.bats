@@ -17,6 +17,14 @@ run_unit() {
 	run_unit eosruns_test
 }
 
+@test "unit: base64_test" {
+	run_unit base64_test
+}
+
+@test "unit: jqexpr_test" {
+	run_unit jqexpr_test
+}
+
 @test "unit: jsonwalk_test" {
 	run_unit jsonwalk_test
 }
@@ -35,6 +43,10 @@ run_unit() {
 
 @test "unit: jsonscan_test" {
 	run_unit jsonscan_test
+}
+
+@test "unit: envelope_test" {
+	run_unit envelope_test
 }
 
 @test "unit: timeparse_test" {

@@ -594,6 +594,40 @@ for line in sys.stdin:
 	assert_output ""
 }
 
+@test "event times: 30,000 random ISO stamps, valid and not: wjoin takes exactly those Python's datetime takes, at the microsecond it reads, and names the others by line" {
+	# tests/helpers/isostamps.py: February 29 to 31, day 0 and 32, hour 24,
+	# second 60, offsets of 24 hours and more, each now and then.
+	read -r valid invalid < <(python3 "$KP_ROOT/tests/helpers/isostamps.py" 30000 15 "$W")
+	[ "$valid" -gt 10000 ] && [ "$invalid" -gt 10000 ]
+	# Each stamp meets its own time, in microseconds as Python reads it,
+	# and nothing else: at distance 0, and never late (the delay spans
+	# the years drawn).
+	run --separate-stderr wjoin -k .id -w 0 -d 250000d --ts-unit us \
+	    --rejects "$W/rej" "$W/times" < "$W/stamps"
+	assert_failure 1
+	[[ "$stderr" == *"wjoin: $invalid bad lines set aside"* ]]
+	[[ "$stderr" != *late* ]]
+	assert_equal "$(jq -r 'select(.left.id == .right.id) | .left.id' <<< "$output" | sort -n)" \
+	    "$(jq -r .id "$W/times" | sort -n)"
+	assert_equal "$(jq -r .line "$W/rej" | sort -n)" "$(sort -n "$W/invalid")"
+	assert_equal "$(jq -r '.source + " " + (.reason | startswith(".ts is not an ISO 8601 time") | tostring)' "$W/rej" | sort -u)" \
+	    "<stdin> true"
+	# The first are named on stderr, with why.
+	first=$(head -n 1 "$W/invalid")
+	[[ "$stderr" == *"wjoin: <stdin>:$first: .ts is not an ISO 8601 time ("* ]]
+	printf '%s\n' '{"id":1,"ts":"2026-02-31T00:00:00Z"}' '{"id":2,"ts":"2026-03-03T00:00:00Z"}' \
+	    '{"id":3,"ts":"2026-03-03T12:00:00+24:00"}' '{"id":4,"ts":"2026-03-03T23:59:60Z"}' > "$W/l"
+	printf '%s\n' '{"id":1,"ts":"2026-03-03T00:00:00Z"}' > "$W/r"
+	run --separate-stderr wjoin -w 1d "$W/r" < "$W/l"
+	assert_failure 1
+	assert_equal "$(ids <<< "$output")" "2|1"
+	assert_equal "$stderr" "$(printf '%s\n' \
+	    'wjoin: <stdin>:1: .ts is not an ISO 8601 time (no such day in that month): "2026-02-31T00:00:00Z"' \
+	    'wjoin: <stdin>:3: .ts is not an ISO 8601 time (offset beyond 23:59): "2026-03-03T12:00:00+24:00"' \
+	    'wjoin: <stdin>:4: .ts is not an ISO 8601 time (second past 59: leap seconds are not counted): "2026-03-03T23:59:60Z"' \
+	    'wjoin: 3 bad lines set aside')"
+}
+
 @test "keys: equal as jq sees them, null never matches, numbers by value" {
 	printf '%s\n' '{"id":"l1","k":1,"ts":0}' '{"id":"l2","k":"\u0041","ts":0}' \
 	    '{"id":"l3","k":null,"ts":0}' '{"id":"l4","k":{"b":1,"a":[2]},"ts":0}' \
@@ -650,6 +684,26 @@ for line in sys.stdin:
 	run --separate-stderr wjoin -w 5s "$W/r" < "$W/l"
 	assert_failure 1
 	[[ "$stderr" == *"last line has no newline: not joined"* ]]
+}
+
+@test "records from kin --eos: a _kp_src no kin wrote (partition 1e20, offset 1e300 or 9.5, generation 1e10, runs at 9.5) is a bad line, named by line" {
+	printf '%s\n' '{"id":1,"ts":1000,"_kp_src":["gl","C",1e20,10,3,"m1"]}' \
+	    '{"id":2,"ts":1000,"_kp_src":["gl","C",0,1e300,3,"m1"]}' \
+	    '{"id":3,"ts":1000,"_kp_src":["gl","C",0,9.5,3,"m1"]}' \
+	    '{"id":4,"ts":1000,"_kp_src":["gl","C",-1,10,3,"m1"]}' \
+	    '{"id":5,"ts":1000,"_kp_src":["gl","C",0,10,1e10,"m1"]}' \
+	    '{"id":6,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",[["a",11.5]]]}' \
+	    '{"id":7,"ts":1000,"_kp_src":["gl","C",0,10,3,"m1",1e300]}' \
+	    '{"id":8,"ts":1000,"_kp_src":["gl","C",2147483647,9007199254740992,3,"m1"]}' > "$W/l"
+	printf '%s\n' '{"id":11,"ts":1500,"_kp_src":["gr","D",0,5,7,"m2"]}' > "$W/r"
+	run --separate-stderr wjoin -w 5s --rejects "$W/rej" "$W/r" < "$W/l"
+	assert_failure 1
+	assert_equal "$(jq -r .line "$W/rej" | tr '\n' ' ')" "1 2 3 4 5 6 7 "
+	[[ "$stderr" == *'wjoin: <stdin>:1: _kp_src is not [group, topic, partition, offset, generation, member] as kin --eos -g writes it'* ]]
+	[[ "$stderr" == *'wjoin: <stdin>:6: _kp_src'"'"'s seventh element is not the runs'* ]]
+	# The largest there are go through: partition 2^31-1, offset 2^53.
+	assert_equal "$(jq -c 'select(.left) | [.left.id, .right.id]' <<<"$output")" "[8,11]"
+	assert_line --regexp '\["gl","C",2147483647,9007199254740992,3,"m1",'
 }
 
 @test "records from kin --eos read again by several runs: pairs skipped only when one run joined both" {
@@ -838,7 +892,8 @@ halves() {
 	assert_success
 	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
 	assert_line --index 2 --partial "[--right-delay DUR] [--right-key EXPR]"
-	assert_line --index 3 --partial "[--ts-unit UNIT] [--type TYPE] FILE"
+	assert_line --index 3 --partial "[--state FILE] [--stats SECONDS] [--strict] [--ts-unit UNIT] [--type TYPE]"
+	assert_line --index 4 --regexp "^ +FILE$"
 	run wjoin -V
 	assert_success
 	assert_output --regexp '^wjoin [0-9]+\.[0-9]+\.[0-9]+$'

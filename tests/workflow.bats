@@ -249,6 +249,8 @@ squeeze() {
 	kill -KILL "$right"
 	wait_for 60 grep -q 'restart 1' "$KPIPES_RUN/logs/join.log"
 	wait_for 60 state_is join running
+	# The rest of the pipeline stopped in order: its window was kept and read back.
+	wait_for 30 grep -q 'join.state: [0-9]* records\{0,1\} of the last run back in the window' "$KPIPES_RUN/logs/join.log"
 	n=$(count "${P}D_input_ready")
 	wait_for 60 more_than "${P}D_input_ready" "$n"
 	run with_timeout 90 kpipes down --drain -t 60

@@ -31,6 +31,7 @@
 #include "signals.h"
 #include "taken.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /* Under load stdout is flushed, and offsets stored, at least this often. */
 #define FLUSH_INTERVAL_MS	100
@@ -117,6 +118,7 @@ struct kin {
 	unsigned long long count_limit, written;
 	unsigned long	 rewritten;	/* values changed to fit one line */
 	unsigned long	 replaced;	/* of those, bytes not UTF-8 replaced */
+	unsigned long	 untimed;	/* merged at the Kafka timestamp: -t no time */
 	struct part	*parts;		/* assigned partitions, for -e */
 	int		 nparts;
 	rd_kafka_topic_partition_list_t *seen;	/* given -o offsets already */
@@ -270,9 +272,18 @@ apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
 	}
 	if (by_time->cnt > 0) {
 		e = rd_kafka_offsets_for_times(ki->rk, by_time, 30000);
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-			errx(KP_EXIT_FAIL, "-o @%" PRId64 ": %s", ki->offset_value,
-			    rd_kafka_err2str(e));
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			char iso[64];
+
+			format_iso8601_ms(ki->offset_value, iso);
+			/* librdkafka's mock cluster answers ListOffsets by time so. */
+			if (e == RD_KAFKA_RESP_ERR_UNKNOWN)
+				errx(KP_EXIT_FAIL, "-o @%s: the broker cannot look "
+				    "up offsets by time (it answered: %s); the "
+				    "embedded broker, kbroker, cannot", iso,
+				    rd_kafka_err2str(e));
+			errx(KP_EXIT_FAIL, "-o @%s: %s", iso, rd_kafka_err2str(e));
+		}
 		for (i = 0; i < by_time->cnt; i++) {
 			rd_kafka_topic_partition_t *q = &by_time->elems[i];
 			rd_kafka_topic_partition_t *tp =
@@ -669,18 +680,11 @@ on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	struct kin *ki = opaque;
 
-	if (code == RD_KAFKA_RESP_ERR__FATAL) {
-		char buf[512];
-
-		rd_kafka_fatal_error(rk, buf, sizeof(buf));
-		warnx("fatal: %s", buf);
+	/* A refusal (exit 2) or a fatal error: stop. */
+	if (kconf_error(rk, code, reason) || code == RD_KAFKA_RESP_ERR__FATAL) {
 		ki->failed = 1;
 		kp_stop_signal = -1;
-		return;
 	}
-	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
-	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-		warnx("kafka: %s", reason);
 }
 
 /* Without a group: assign every (or each -p) partition of the topics. */
@@ -702,7 +706,9 @@ assign_topics(struct kin *ki, char **topics, int ntopics, int64_t timeout_ms)
 			errx(KP_EXIT_FAIL, "%s: %s", topics[t], rd_kafka_err2str(e));
 		if (md->topic_cnt != 1 || md->topics[0].err !=
 		    RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt == 0)
-			errx(KP_EXIT_FAIL, "%s: %s", topics[t], md->topic_cnt == 1 &&
+			errx(md->topic_cnt == 1 &&
+			    kconf_refusal(md->topics[0].err) ? KP_EXIT_USAGE :
+			    KP_EXIT_FAIL, "%s: %s", topics[t], md->topic_cnt == 1 &&
 			    md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) :
 			    "no such topic");
 		for (i = 0; i < md->topics[0].partition_cnt; i++) {
@@ -769,7 +775,7 @@ eos_write(struct kin *ki, const rd_kafka_message_t *m, const struct part *pt)
 		putc_unlocked('{', stdout);
 		if (v == NULL) {
 			fputs("\"_kp_tombstone\":true,", stdout);
-		} else if (json_validate(v, len, NULL) == 0) {
+		} else if (json_validate_member(v, len, NULL) == 0) {
 			fputs("\"_kp_value\":", stdout);
 			eos_write_raw(v, len);
 			putc_unlocked(',', stdout);
@@ -883,6 +889,10 @@ take_message(struct kin *ki, rd_kafka_message_t *m)
 	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		warnx("%s: %s", m->rkt != NULL ? rd_kafka_topic_name(m->rkt) :
 		    "consumer", rd_kafka_message_errstr(m));
+		if (kconf_refusal(m->err)) {
+			ki->failed = 1;
+			return 1;
+		}
 		if ((m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
 		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
 		    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) &&
@@ -947,22 +957,26 @@ consume(struct kin *ki)
 
 /*
  * --order time: a message's time, the value's -t member if it has one,
- * else its Kafka timestamp (INT64_MIN, first, if it has neither).
+ * else its Kafka timestamp (INT64_MIN, first, if it has neither). A member
+ * that is no time (2026-02-31) is said, the first with its offset, and the
+ * message merged at its Kafka timestamp.
  */
 static int64_t
-message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
+message_time_us(struct kin *ki, const rd_kafka_message_t *m)
 {
 	struct json_member mem[KIN_MEMBERS];
-	const char *close;
+	char why[EVENTTIME_WHY_MAX];
+	const char *close, *v = NULL;
+	size_t vlen = 0;
 	int64_t us, ms;
 	int i, count;
 
 	if (m->payload != NULL && json_validate_object(m->payload, m->len, NULL,
 	    mem, KIN_MEMBERS, &count, &close) == 0) {
 		if (ki->ts.path.depth > 1 || count > KIN_MEMBERS) {
-			if (eventtime_read(&ki->ts, m->payload, m->len, &us,
-			    NULL) == 0)
-				return us;
+			if (json_path_find(&ki->ts.path, m->payload, m->len, &v,
+			    &vlen, NULL) != 0)
+				v = NULL;
 		} else {
 			/* .ts: among the members the validation found; of
 			 * duplicate keys the last counts, as in jq. */
@@ -971,9 +985,19 @@ message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 				    memcmp(mem[i].key, ki->ts.path.key[0],
 				    mem[i].keylen) == 0)
 					break;
-			if (i >= 0 && eventtime_value(&ki->ts, mem[i].value,
-			    mem[i].valuelen, &us, NULL) == 0)
+			if (i >= 0) {
+				v = mem[i].value;
+				vlen = mem[i].valuelen;
+			}
+		}
+		if (v != NULL) {
+			if (eventtime_value(&ki->ts, v, vlen, &us, why) == 0)
 				return us;
+			if (ki->untimed++ == 0)
+				warnx("%s [%" PRId32 "] at offset %" PRId64 ": %s; "
+				    "merged at its Kafka timestamp",
+				    rd_kafka_topic_name(m->rkt), m->partition,
+				    m->offset, why);
 		}
 	}
 	ms = rd_kafka_message_timestamp(m, NULL);
@@ -982,7 +1006,7 @@ message_time_us(const struct kin *ki, const rd_kafka_message_t *m)
 
 /* The time of a partition's i-th buffered message, read when first asked. */
 static int64_t
-part_time(const struct kin *ki, struct part *pt, int i)
+part_time(struct kin *ki, struct part *pt, int i)
 {
 	if (pt->buf_us[i] == TIME_UNREAD)
 		pt->buf_us[i] = message_time_us(ki, pt->buf[i]);
@@ -1179,7 +1203,7 @@ main(int argc, char *argv[])
 	struct kconf kc;
 	rd_kafka_conf_t *conf;
 	rd_kafka_topic_partition_list_t *subs;
-	char errstr[512];
+	char errstr[512], why_topic[TOPIC_WHY_MAX];
 	int ch, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 	const char *ts_path = EVENTTIME_DEFAULT_PATH, *ts_unit = NULL;
@@ -1255,12 +1279,15 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		case 'V':
 			kp_print_version();
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		default:
 			usage(stderr);
+			kconf_free(&kc);
 			return KP_EXIT_USAGE;
 		}
 	}
@@ -1272,8 +1299,13 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b", ts_path);
 	if (argc < 1) {
 		usage(stderr);
+		eventtime_free(&ki.ts);
+		kconf_free(&kc);
 		return KP_EXIT_USAGE;
 	}
+	for (i = 0; i < argc; i++)
+		if (topic_name_check(argv[i], strlen(argv[i]), why_topic) != 0)
+			errx(KP_EXIT_USAGE, "%s", why_topic);
 	if (ki.group != NULL && ki.only_parts != NULL)
 		errx(KP_EXIT_USAGE, "-p and -g: a group assigns partitions itself");
 	if (ki.group == NULL && ki.offset_kind == OFS_STORED)
@@ -1381,6 +1413,9 @@ main(int argc, char *argv[])
 	case -1:
 		rd_kafka_destroy(ki.rk);
 		return KP_EXIT_FAIL;
+	case -2:
+		rd_kafka_destroy(ki.rk);
+		return KP_EXIT_USAGE;
 	}
 	if (ki.group != NULL) {
 		subs = rd_kafka_topic_partition_list_new(argc);
@@ -1422,10 +1457,15 @@ main(int argc, char *argv[])
 	else if (ki.rewritten > 0)
 		warnx("%lu value%s rewritten to fit on one line: kin -E keeps "
 		    "every byte", ki.rewritten, ki.rewritten == 1 ? "" : "s");
+	if (ki.untimed > 1)
+		warnx("%lu records whose %s is no time merged at their Kafka "
+		    "timestamps", ki.untimed, ki.ts.path.text);
 	if (ki.failed || ki.stdout_gone == 2)
 		status = KP_EXIT_FAIL;
 	if (!ki.stdout_gone && out_close() < 0)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	parts_set(&ki, NULL);
 	eventtime_free(&ki.ts);
 	if (ki.merge) {

@@ -127,6 +127,7 @@ parse_one(jv v, int window, struct src *src)
 {
 	jv e[8];
 	int i, len;
+	int64_t partition, generation;
 
 	if (jv_get_kind(v) != JV_KIND_ARRAY)
 		return -1;
@@ -138,26 +139,26 @@ parse_one(jv v, int window, struct src *src)
 		/* Each element stays alive inside v. */
 		jv_free(e[i]);
 	}
+	/* Whole numbers in range (eosruns.h): no cast of 1e20 or 9.5. */
 	if (jv_get_kind(e[0]) != JV_KIND_STRING ||
 	    jv_get_kind(e[1]) != JV_KIND_STRING ||
-	    jv_get_kind(e[2]) != JV_KIND_NUMBER ||
-	    jv_get_kind(e[3]) != JV_KIND_NUMBER ||
-	    (len >= 6 && (jv_get_kind(e[4]) != JV_KIND_NUMBER ||
-	    jv_get_kind(e[5]) != JV_KIND_STRING)))
+	    eos_src_number(e[2], EOS_SRC_PARTITION, &partition) != 0 ||
+	    eos_src_number(e[3], EOS_SRC_OFFSET, &src->offset) != 0 ||
+	    (len >= 6 && (eos_src_number(e[4], EOS_SRC_GENERATION,
+	    &generation) != 0 || jv_get_kind(e[5]) != JV_KIND_STRING)))
 		return -1;
-	if (len >= 7 && jv_get_kind(e[6]) != JV_KIND_NUMBER &&
-	    (window || jv_get_kind(e[6]) != JV_KIND_ARRAY))
+	if (len >= 7 && (window ? eos_src_number(e[6], EOS_SRC_OFFSET,
+	    &src->processed) != 0 : jv_get_kind(e[6]) != JV_KIND_ARRAY))
 		return -1;
 	src->group = jv_string_value(e[0]);
 	src->topic = jv_string_value(e[1]);
-	src->partition = (int32_t)jv_number_value(e[2]);
-	src->offset = (int64_t)jv_number_value(e[3]);
-	src->generation = len >= 6 ? (int32_t)jv_number_value(e[4]) : -1;
+	src->partition = (int32_t)partition;
+	src->generation = len >= 6 ? (int32_t)generation : -1;
 	src->member = len >= 6 ? jv_string_value(e[5]) : "";
-	src->processed = window ? (int64_t)jv_number_value(e[6]) : -1;
+	if (!window)
+		src->processed = -1;
 	src->nruns = 0;
-	if (src->partition < 0 || src->offset < 0 ||
-	    (window && src->processed < src->offset) ||
+	if ((window && src->processed < src->offset) ||
 	    (len == 8 && parse_runs(e[7], src) != 0))
 		return -1;
 	if (!window)

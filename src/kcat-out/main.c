@@ -28,6 +28,7 @@
 #include "retry.h"
 #include "signals.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /* Line numbers of failed deliveries named in the final summary. */
 #define FAILED_SHOWN	10
@@ -230,6 +231,9 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		free(el);
 		return;
 	}
+	/* Not allowed to write (authorisation): read no more, exit 2. */
+	if (kconf_refusal(m->err))
+		kp_stop_signal = -1;
 	/*
 	 * The broker refused the line itself: alone in its batch, or named
 	 * among several refused (INVALID_RECORD). Otherwise the batch is to
@@ -269,17 +273,9 @@ static void
 on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	(void)opaque;
-	if (code == RD_KAFKA_RESP_ERR__FATAL) {
-		char buf[512];
-
-		rd_kafka_fatal_error(rk, buf, sizeof(buf));
-		warnx("fatal: %s", buf);
-		return;
-	}
-	/* Transport errors are retried by librdkafka; say so once per kind. */
-	if (code != RD_KAFKA_RESP_ERR__TRANSPORT &&
-	    code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-		warnx("kafka: %s", reason);
+	/* Refused: read no more; what was read is still reported on. */
+	if (kconf_error(rk, code, reason))
+		kp_stop_signal = -1;
 }
 
 static rd_kafka_topic_t *
@@ -321,12 +317,90 @@ expr_bytes(jv v, size_t *len)
 	return out;
 }
 
+/* The reason for a line the -k or -T expression cannot take. */
+static jv
+expr_failed(jv result, const char *option, const char *what)
+{
+	jv msg = jv_invalid_get_msg(result);
+
+	if (jv_get_kind(msg) == JV_KIND_STRING)
+		return msg;
+	jv_free(msg);
+	return jv_string_fmt("%s: %s", option, what);
+}
+
+/*
+ * Runs -T and -k on the record: the line, or under -E and --eos the value
+ * it carries, which need not be JSON (value_text, base64, _kp_text; NULL
+ * for none). A topic from -T goes to *topic (else NULL), a key from -k to
+ * *key, replacing the envelope's (NULL for a null key). Returns 0, or -1
+ * with the reason in *why. Only text json_validate accepted goes to jq.
+ */
+static int
+record_exprs(struct kout *ko, const void *value, size_t value_len,
+    char **topic, size_t *topic_len, char **key, size_t *key_len, jv *why)
+{
+	const char *option = ko->key_expr == NULL ? "-T" :
+	    ko->topic_expr == NULL ? "-k" : "-k and -T", *reason;
+	jv rec, t, k;
+
+	*topic = NULL;
+	if (value == NULL) {
+		rec = jv_null();
+	} else if (json_validate(value, value_len, &reason) != 0) {
+		*why = jv_string_fmt("%s: the record's value is not JSON (%s)",
+		    option, reason);
+		return -1;
+	} else if (!jv_is_valid(rec = jqexpr_parse(value, value_len))) {
+		*why = expr_failed(rec, option, "jq cannot read the record");
+		return -1;
+	}
+	if (ko->topic_expr != NULL) {
+		t = jqexpr_first(ko->topic_expr, jv_copy(rec));
+		if (!jv_is_valid(t)) {
+			*why = expr_failed(t, "-T", "the expression failed");
+			jv_free(rec);
+			return -1;
+		}
+		if (jv_get_kind(t) != JV_KIND_STRING) {
+			*why = jv_string_fmt("-T: the expression gave %s, not a "
+			    "string", jv_kind_name(jv_get_kind(t)));
+			jv_free(t);
+			jv_free(rec);
+			return -1;
+		}
+		*topic = expr_bytes(t, topic_len);
+	}
+	if (ko->key_expr != NULL) {
+		k = jqexpr_first(ko->key_expr, jv_copy(rec));
+		if (!jv_is_valid(k)) {
+			*why = expr_failed(k, "-k", "the expression failed");
+			jv_free(rec);
+			free(*topic);
+			*topic = NULL;
+			return -1;
+		}
+		free(*key);
+		*key = NULL;
+		*key_len = 0;
+		if (jv_get_kind(k) == JV_KIND_NULL)
+			jv_free(k);
+		else
+			*key = expr_bytes(k, key_len);
+	}
+	jv_free(rec);
+	return 0;
+}
+
 /* One failure to enqueue: reported, counted as failed, the line kept. */
 static void
 enqueue_failed(struct kout *ko, unsigned long lineno, const char *line,
     size_t len, const char *topic, rd_kafka_resp_err_t e)
 {
 	not_delivered(ko, lineno, line, len, "not produced to", topic, e);
+	/* Not allowed to write (authorisation): read no more, exit 2. */
+	if (kconf_refusal(e))
+		kp_stop_signal = -1;
 }
 
 /*
@@ -596,13 +670,14 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 {
 	struct envelope env;
 	const char *why, *topic = ko->topic;
-	char *key = NULL, *topic_buf = NULL;
+	char *key = NULL, *topic_buf = NULL, why_topic[TOPIC_WHY_MAX];
 	size_t key_len = 0, tlen;
 	const void *value = line;
 	size_t value_len = len;
 	int32_t partition = ko->partition;
 	rd_kafka_headers_t *headers = NULL;
 	int64_t timestamp = 0;
+	jv expr_why;
 
 	memset(&env, 0, sizeof(env));
 	if (json_validate(line, len, &why) != 0) {
@@ -660,48 +735,29 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		}
 	}
 	if (ko->key_expr != NULL || ko->topic_expr != NULL) {
-		/* Expressions see the record: the envelope's value, or the line. */
-		jv rec = jv_parse_sized(value != NULL ? value : "null",
-		    value != NULL ? (int)value_len : 4);
-
-		if (ko->topic_expr != NULL) {
-			jv t = jqexpr_first(ko->topic_expr, jv_copy(rec));
-
-			if (!jv_is_valid(t) || jv_get_kind(t) != JV_KIND_STRING) {
-				jv_free(t);
-				jv_free(rec);
-				rejects_add(&ko->rejects, "<stdin>", lineno, line,
-				    len, "-T: the expression did not give a string");
-				goto done;
-			}
-			topic = topic_buf = expr_bytes(t, &tlen);
+		if (record_exprs(ko, value, value_len, &topic_buf, &tlen, &key,
+		    &key_len, &expr_why) != 0) {
+			rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+			    jv_string_value(expr_why));
+			jv_free(expr_why);
+			goto done;
 		}
-		if (ko->key_expr != NULL) {
-			jv k = jqexpr_first(ko->key_expr, jv_copy(rec));
-
-			if (!jv_is_valid(k)) {
-				jv msg = jv_invalid_get_msg(k);
-
-				rejects_add(&ko->rejects, "<stdin>", lineno, line,
-				    len, jv_get_kind(msg) == JV_KIND_STRING ?
-				    jv_string_value(msg) : "-k: expression failed");
-				jv_free(msg);
-				jv_free(rec);
-				goto done;
-			}
-			free(key);
-			key = NULL;
-			key_len = 0;
-			if (jv_get_kind(k) == JV_KIND_NULL)
-				jv_free(k);
-			else
-				key = expr_bytes(k, &key_len);
-		}
-		jv_free(rec);
+		if (topic_buf != NULL)
+			topic = topic_buf;
 	}
-	if (topic == NULL || *topic == '\0') {
+	if (topic == NULL) {
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
 		    "no topic for this line (give TOPIC, -T or an envelope topic)");
+		goto done;
+	}
+	/*
+	 * A name -T computed or an envelope gave (TOPIC was checked at
+	 * start): a bad one is this line's fault, not a usage error.
+	 */
+	if (topic != ko->topic && topic_name_check(topic, topic == topic_buf ?
+	    tlen : strlen(topic), why_topic) != 0) {
+		rejects_add(&ko->rejects, "<stdin>", lineno, line, len,
+		    why_topic);
 		goto done;
 	}
 	produce(ko, lineno, line, len, topic, partition, value, value_len, key,
@@ -756,7 +812,8 @@ pump(struct kout *ko)
 		if (kp_stop_signal) {
 			if (stop_deadline == 0)
 				stop_deadline = mono_ms() + STOP_GRACE_MS;
-			if (kp_stop_count > 1 || mono_ms() >= stop_deadline) {
+			if (kp_stop_count > 1 || kconf_refused() ||
+			    mono_ms() >= stop_deadline) {
 				if (lr.end > lr.start)
 					warnx("<stdin>:%lu: stopped with a partial line unread",
 					    lr.lineno + 1);
@@ -809,7 +866,7 @@ main(int argc, char *argv[])
 	char errstr[512];
 	const char *rejects_path = NULL, *key_prog = NULL, *topic_prog = NULL;
 	const char *txn_id = NULL, *ts_path = NULL, *ts_unit = NULL;
-	char txn_buf[512];
+	char txn_buf[512], why_topic[TOPIC_WHY_MAX];
 	int ch, strict = 0, i, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 
@@ -871,12 +928,15 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		case 'V':
 			kp_print_version();
+			kconf_free(&kc);
 			return KP_EXIT_OK;
 		default:
 			usage(stderr);
+			kconf_free(&kc);
 			return KP_EXIT_USAGE;
 		}
 	}
@@ -900,10 +960,16 @@ main(int argc, char *argv[])
 	if (argc > 1 || (argc == 1 && topic_prog != NULL) ||
 	    (argc == 0 && topic_prog == NULL && !ko.envelope)) {
 		usage(stderr);
+		if (ko.stamping)
+			eventtime_free(&ko.ts);
+		kconf_free(&kc);
 		return KP_EXIT_USAGE;
 	}
-	if (argc == 1)
+	if (argc == 1) {
 		ko.topic = argv[0];
+		if (topic_name_check(ko.topic, strlen(ko.topic), why_topic) != 0)
+			errx(KP_EXIT_USAGE, "%s", why_topic);
+	}
 	if (key_prog != NULL)
 		ko.key_expr = jqexpr_compile(key_prog, "-k");
 	if (topic_prog != NULL)
@@ -957,6 +1023,9 @@ main(int argc, char *argv[])
 	case -1:
 		status = KP_EXIT_FAIL;
 		goto out;
+	case -2:
+		status = KP_EXIT_USAGE;
+		goto out;
 	}
 	if (ko.eos_mode)
 		eos_init(&ko.eos, ko.rk, connect_timeout);
@@ -987,12 +1056,15 @@ main(int argc, char *argv[])
 		status = KP_EXIT_FAIL;
 	}
 	if (ko.rejects.count > 0) {
-		warnx("%lu bad lines set aside", ko.rejects.count);
+		warnx("%lu bad line%s set aside", ko.rejects.count,
+		    ko.rejects.count == 1 ? "" : "s");
 		status = KP_EXIT_FAIL;
 	}
 out:
 	if (rejects_close(&ko.rejects) != 0)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	for (i = 0; i < ko.ntopics; i++) {
 		free(ko.topics[i].name);
 		rd_kafka_topic_destroy(ko.topics[i].rkt);

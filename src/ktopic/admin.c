@@ -171,7 +171,7 @@ create_by_admin(struct ktopic *kt, const struct create_request *rq,
 		else {
 			warnx("%s: %s", name, msg != NULL && *msg != '\0' ? msg :
 			    rd_kafka_err2str(e));
-			status = KP_EXIT_FAIL;
+			status = kconf_refusal(e) ? KP_EXIT_USAGE : KP_EXIT_FAIL;
 		}
 	}
 	rd_kafka_event_destroy(ev);
@@ -267,15 +267,12 @@ static int
 topics_prepare(struct ktopic *kt, int *argc, char **argv,
     const struct rd_kafka_metadata **md)
 {
-	int i;
-
 	if (*argc == 0) {
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	for (i = 0; i < *argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
+	if (topic_operands_check(*argc, argv) != 0)
+		return KP_EXIT_USAGE;
 	*argc = unique_names(argv, *argc);
 	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
 	if ((*md = cluster_metadata(kt)) == NULL)
@@ -456,7 +453,7 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 		else {
 			warnx("%s: %s", name, msg != NULL && *msg != '\0' ? msg :
 			    rd_kafka_err2str(e));
-			status = KP_EXIT_FAIL;
+			status = kconf_refusal(e) ? KP_EXIT_USAGE : KP_EXIT_FAIL;
 		}
 	}
 	rd_kafka_event_destroy(ev);

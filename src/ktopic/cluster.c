@@ -11,6 +11,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "timeparse.h"
+#include "topicname.h"
 
 /*
  * Keeps the client's errors for our own messages ("Connection refused"
@@ -21,12 +22,17 @@ on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
 	struct ktopic *kt = opaque;
 
-	(void)rk;
+	/* Refused: said at once, and the exit status is 2. */
+	if (kconf_refusal(code)) {
+		kconf_error(rk, code, reason);
+		return;
+	}
 	/* "1/1 brokers are down" says less than the error before it. */
 	if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN &&
 	    kt->last_error[0] != '\0')
 		return;
 	snprintf(kt->last_error, sizeof(kt->last_error), "%s", reason);
+	kconf_redact(kt->last_error, sizeof(kt->last_error));
 }
 
 void
@@ -83,6 +89,7 @@ ktopic_warn(struct ktopic *kt, rd_kafka_resp_err_t e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	kconf_refusal(e);
 	/* Serve the error callback so last_error is current. */
 	if (kt->rk != NULL)
 		rd_kafka_poll(kt->rk, 0);
@@ -99,18 +106,33 @@ cluster_metadata(struct ktopic *kt)
 {
 	const struct rd_kafka_metadata *md;
 	rd_kafka_resp_err_t e;
+	int ask = 250, left;
 
 	/*
 	 * All topics, never a named one: asking for a topic by name makes a
-	 * broker with auto-creation (the mock always) create it.
+	 * broker with auto-creation (the mock always) create it. Short asks
+	 * at first, and the error callback served between them, so that a
+	 * refusal of the credentials ends the wait at once.
 	 */
-	e = rd_kafka_metadata(kt->rk, 1, NULL, &md, ktopic_left_ms(kt));
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		ktopic_warn(kt, e, "%s: no metadata within %gs", kt->brokers,
-		    kt->timeout_ms / 1000.0);
-		return NULL;
+	for (;;) {
+		left = ktopic_left_ms(kt);
+		e = rd_kafka_metadata(kt->rk, 1, NULL, &md,
+		    left < ask ? (left > 0 ? left : 1) : ask);
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+			return md;
+		rd_kafka_poll(kt->rk, 0);
+		if (kconf_refused())
+			return NULL;
+		/* No broker answered within the ask: ask again. */
+		if ((e != RD_KAFKA_RESP_ERR__TRANSPORT &&
+		    e != RD_KAFKA_RESP_ERR__TIMED_OUT) || ktopic_left_ms(kt) == 0)
+			break;
+		if (ask < 2000)
+			ask *= 2;
 	}
-	return md;
+	ktopic_warn(kt, e, "%s: no metadata within %gs", kt->brokers,
+	    kt->timeout_ms / 1000.0);
+	return NULL;
 }
 
 const rd_kafka_metadata_topic_t *
@@ -184,16 +206,16 @@ admin_wait(struct ktopic *kt, rd_kafka_queue_t *queue, const char *what)
 }
 
 int
-topic_name_check(const char *name)
+topic_operands_check(int argc, char *argv[])
 {
-	size_t len = strlen(name);
+	char why[TOPIC_WHY_MAX];
+	int i;
 
-	if (len == 0 || len > 249 || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0 ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") != len) {
-		warnx("%s: not a topic name (1 to 249 of a-z A-Z 0-9 . _ -)", name);
-		return -1;
+	for (i = 0; i < argc; i++) {
+		if (topic_name_check(argv[i], strlen(argv[i]), why) != 0) {
+			warnx("%s", why);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -231,5 +253,6 @@ name_cmp(const void *a, const void *b)
 void
 sort_names(const char **names, int n)
 {
-	qsort(names, (size_t)n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof(*names), name_cmp);
 }

@@ -117,6 +117,8 @@ cmd_describe(struct ktopic *kt, int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
+	if (topic_operands_check(argc, argv) != 0)
+		return KP_EXIT_USAGE;
 
 	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
 	if ((md = cluster_metadata(kt)) == NULL)

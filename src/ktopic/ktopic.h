@@ -70,8 +70,8 @@ int	cluster_has_controller(struct ktopic *, const struct rd_kafka_metadata *,
 /* Waits up to the deadline for an admin result; NULL after a warning. */
 rd_kafka_event_t *admin_wait(struct ktopic *, rd_kafka_queue_t *, const char *what);
 rd_kafka_AdminOptions_t *admin_options(struct ktopic *, rd_kafka_admin_op_t);
-/* Returns 0 if name is a legal Kafka topic name, else -1 after a warning. */
-int	topic_name_check(const char *name);
+/* Returns 0 if each is a topic name (topicname.h), else -1 after a warning. */
+int	topic_operands_check(int argc, char *argv[]);
 /* The partitions of a topic, sorted by id (an array the caller frees). */
 const rd_kafka_metadata_partition_t **sorted_partitions(
 	    const rd_kafka_metadata_topic_t *);

@@ -129,6 +129,96 @@ group_topics(struct ktopic *kt, const struct rd_kafka_metadata *md,
 	return 0;
 }
 
+/*
+ * The group's committed offsets for list's partitions, into their offsets
+ * (and errors), by ListConsumerGroupOffsets. With stable, the broker
+ * refuses offsets that an open transaction is about to commit
+ * (UNSTABLE_OFFSET_COMMIT); without it, it answers at once with the last
+ * committed ones. rd_kafka_committed asks for stable offsets under
+ * read_committed and retries until its timeout, which is why it is not
+ * used. Returns 0, or the error with which the group was answered.
+ */
+static rd_kafka_resp_err_t
+committed_offsets(struct ktopic *kt, const char *group,
+    rd_kafka_topic_partition_list_t *list, int stable, int timeout_ms)
+{
+	rd_kafka_ListConsumerGroupOffsets_t *request;
+	rd_kafka_AdminOptions_t *options;
+	rd_kafka_queue_t *queue;
+	rd_kafka_event_t *ev;
+	rd_kafka_error_t *error;
+	const rd_kafka_group_result_t **groups;
+	const rd_kafka_topic_partition_list_t *parts;
+	rd_kafka_topic_partition_t *got;
+	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+	char errstr[256];
+	size_t ngroups;
+	int i;
+
+	request = rd_kafka_ListConsumerGroupOffsets_new(group, list);
+	queue = rd_kafka_queue_new(kt->rk);
+	options = admin_options(kt, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+	if (rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms,
+	    errstr, sizeof(errstr)) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		errx(KP_EXIT_FAIL, "%s", errstr);
+	if ((error = rd_kafka_AdminOptions_set_require_stable_offsets(options,
+	    stable)) != NULL)
+		errx(KP_EXIT_FAIL, "%s", rd_kafka_error_string(error));
+	rd_kafka_ListConsumerGroupOffsets(kt->rk, &request, 1, options, queue);
+	rd_kafka_AdminOptions_destroy(options);
+	rd_kafka_ListConsumerGroupOffsets_destroy(request);
+	if ((ev = rd_kafka_queue_poll(queue, timeout_ms + 1000)) == NULL)
+		e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+	else if ((e = rd_kafka_event_error(ev)) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+		    rd_kafka_event_ListConsumerGroupOffsets_result(ev), &ngroups);
+		if (ngroups != 1 || (parts =
+		    rd_kafka_group_result_partitions(groups[0])) == NULL)
+			e = ngroups == 1 && rd_kafka_group_result_error(
+			    groups[0]) != NULL ? rd_kafka_error_code(
+			    rd_kafka_group_result_error(groups[0])) :
+			    RD_KAFKA_RESP_ERR__BAD_MSG;
+		else
+			for (i = 0; i < list->cnt; i++) {
+				got = rd_kafka_topic_partition_list_find(parts,
+				    list->elems[i].topic,
+				    list->elems[i].partition);
+				list->elems[i].offset = got != NULL ?
+				    got->offset : RD_KAFKA_OFFSET_INVALID;
+				list->elems[i].err = got != NULL ? got->err :
+				    RD_KAFKA_RESP_ERR_NO_ERROR;
+			}
+	}
+	if (ev != NULL)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(queue);
+	return e;
+}
+
+/*
+ * Whether a transaction that commits the group's offsets is open: the
+ * stable offsets are refused, or not given within a short wait.
+ */
+static int
+transaction_pending(struct ktopic *kt, const char *group,
+    const rd_kafka_topic_partition_list_t *list)
+{
+	rd_kafka_topic_partition_list_t *copy;
+	rd_kafka_resp_err_t e;
+	int i, pending, left = ktopic_left_ms(kt);
+
+	copy = rd_kafka_topic_partition_list_copy(list);
+	e = committed_offsets(kt, group, copy, 1, left < 2000 ? left : 2000);
+	pending = e == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT ||
+	    e == RD_KAFKA_RESP_ERR__TIMED_OUT;
+	for (i = 0; i < copy->cnt; i++)
+		if (copy->elems[i].err ==
+		    RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT)
+			pending = 1;
+	rd_kafka_topic_partition_list_destroy(copy);
+	return pending;
+}
+
 int
 cmd_lag(struct ktopic *kt, int argc, char *argv[])
 {
@@ -169,9 +259,8 @@ cmd_lag(struct ktopic *kt, int argc, char *argv[])
 		usage(stderr);
 		return KP_EXIT_USAGE;
 	}
-	for (i = 0; i < argc; i++)
-		if (topic_name_check(argv[i]) == -1)
-			return KP_EXIT_USAGE;
+	if (topic_operands_check(argc, argv) != 0)
+		return KP_EXIT_USAGE;
 
 	ktopic_connect(kt, RD_KAFKA_CONSUMER, group);
 	if ((md = cluster_metadata(kt)) == NULL)
@@ -201,12 +290,15 @@ cmd_lag(struct ktopic *kt, int argc, char *argv[])
 		add_partitions(list, metadata_topic(md, topics.v[i]));
 	rd_kafka_metadata_destroy(md);
 	e = list->cnt == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR :
-	    rd_kafka_committed(kt->rk, list, ktopic_left_ms(kt));
+	    committed_offsets(kt, group, list, 0, ktopic_left_ms(kt));
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		ktopic_warn(kt, e, "%s: no committed offsets", group);
 		status = KP_EXIT_FAIL;
 		list->cnt = 0;
-	}
+	} else if (list->cnt > 0 && transaction_pending(kt, group, list))
+		warnx("%s: a transaction that commits the group's offsets is "
+		    "open: COMMITTED is the last committed offset, before it",
+		    group);
 	for (i = 0; i < list->cnt; i++) {
 		rd_kafka_topic_partition_t *tp = &list->elems[i];
 		int64_t low, high = -1;

@@ -90,6 +90,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		if (!ktopic_option(&kt, ch, optarg)) {
 			usage(stderr);
+			kconf_free(&kt.kconf);
 			return KP_EXIT_USAGE;
 		}
 	}
@@ -97,6 +98,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0) {
 		usage(stderr);
+		kconf_free(&kt.kconf);
 		return KP_EXIT_USAGE;
 	}
 
@@ -106,6 +108,7 @@ main(int argc, char *argv[])
 	if (i == sizeof(commands) / sizeof(commands[0])) {
 		warnx("unknown command: %s", argv[0]);
 		usage(stderr);
+		kconf_free(&kt.kconf);
 		return KP_EXIT_USAGE;
 	}
 
@@ -115,5 +118,7 @@ main(int argc, char *argv[])
 	kconf_free(&kt.kconf);
 	if (out_close() != 0 && status == KP_EXIT_OK)
 		status = KP_EXIT_FAIL;
+	if (kconf_refused())
+		status = KP_EXIT_USAGE;
 	return status;
 }

@@ -70,6 +70,13 @@ base64_decode(const char *src, size_t n, size_t *outlen)
 			out[o++] = (unsigned char)(acc >> bits);
 		}
 	}
+	/*
+	 * The bits past the last whole byte must be zero: RFC 4648 3.5
+	 * allows decoders to refuse other texts, which would otherwise
+	 * decode to the same bytes as the one this encoder writes.
+	 */
+	if ((acc & ((1u << bits) - 1)) != 0)
+		goto bad;
 	*outlen = o;
 	return out;
 bad:

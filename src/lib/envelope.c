@@ -8,7 +8,9 @@
 #include "base64.h"
 #include "envelope.h"
 #include "jsonscan.h"
+#include "jvint.h"
 #include "kp.h"
+#include "topicname.h"
 
 /* Writes bytes as a JSON string. */
 static int
@@ -97,7 +99,7 @@ envelope_write(FILE *fp, const rd_kafka_message_t *m)
 		fputs(",\"headers\":[]", fp);
 	}
 	if (v != NULL) {
-		if (json_validate(v, m->len, NULL) == 0) {
+		if (json_validate_member(v, m->len, NULL) == 0) {
 			fputs(",\"value\":", fp);
 			write_json_one_line(fp, v, m->len);
 		} else {
@@ -135,7 +137,7 @@ value_write_line(FILE *fp, const char *v, size_t len, int *changed)
 	return 0;
 }
 
-/* Copies a jv string's bytes into a malloc'd buffer. */
+/* Copies a jv string's bytes into a malloc'd buffer (s stays the caller's). */
 static char *
 jv_bytes(jv s, size_t *len)
 {
@@ -149,36 +151,46 @@ jv_bytes(jv s, size_t *len)
 	return out;
 }
 
-/* Reads "name" (string or null) or "name_base64" into *out. */
-static int
-parse_bytes_member(jv obj, const char *name, char **out, size_t *len,
-    const char **why)
+/* The member name of obj, or an invalid jv if it has none. */
+static jv
+member(jv obj, const char *name)
 {
-	char b64name[64];
-	jv v = jv_object_get(jv_copy(obj), jv_string(name));
+	return jv_object_get(jv_copy(obj), jv_string(name));
+}
+
+/*
+ * Reads "key" (a string, or null: no key) or "key_base64" into *out:
+ * NULL and 0 for no key. Returns -1 with *why if either is something else.
+ */
+static int
+parse_key(jv obj, char **out, size_t *len, const char **why)
+{
+	jv k = member(obj, "key"), b = member(obj, "key_base64");
+	int rc = 0;
 
 	*out = NULL;
 	*len = 0;
-	if (jv_get_kind(v) == JV_KIND_STRING) {
-		*out = jv_bytes(v, len);
-		jv_free(v);
-		return 0;
-	}
-	jv_free(v);
-	snprintf(b64name, sizeof(b64name), "%s_base64", name);
-	v = jv_object_get(jv_copy(obj), jv_string(b64name));
-	if (jv_get_kind(v) == JV_KIND_STRING) {
-		*out = base64_decode(jv_string_value(v),
-		    (size_t)jv_string_length_bytes(jv_copy(v)), len);
-		jv_free(v);
-		if (*out == NULL) {
-			*why = "envelope: bad base64";
-			return -1;
+	if (jv_is_valid(k) && jv_is_valid(b)) {
+		*why = "envelope: both key and key_base64";
+		rc = -1;
+	} else if (jv_get_kind(k) == JV_KIND_STRING) {
+		*out = jv_bytes(k, len);
+	} else if (jv_is_valid(k) && jv_get_kind(k) != JV_KIND_NULL) {
+		*why = "envelope: key is not a string or null";
+		rc = -1;
+	} else if (jv_get_kind(b) == JV_KIND_STRING) {
+		if ((*out = base64_decode(jv_string_value(b),
+		    (size_t)jv_string_length_bytes(jv_copy(b)), len)) == NULL) {
+			*why = "envelope: key_base64 is not base64";
+			rc = -1;
 		}
-		return 0;
+	} else if (jv_is_valid(b)) {
+		*why = "envelope: key_base64 is not a string";
+		rc = -1;
 	}
-	jv_free(v);
-	return 0;
+	jv_free(k);
+	jv_free(b);
+	return rc;
 }
 
 static int
@@ -188,7 +200,7 @@ parse_headers(jv list, rd_kafka_headers_t **out, const char **why)
 	int i, n;
 
 	*out = NULL;
-	if (jv_get_kind(list) == JV_KIND_NULL) {
+	if (!jv_is_valid(list) || jv_get_kind(list) == JV_KIND_NULL) {
 		jv_free(list);
 		return 0;
 	}
@@ -258,8 +270,61 @@ parse_headers(jv list, rd_kafka_headers_t **out, const char **why)
 bad:
 	jv_free(list);
 	rd_kafka_headers_destroy(hdrs);
-	*why = "envelope: a header is not [name, value]";
+	*why = "envelope: a header is not [name, value], the value a string, "
+	    "null or {\"base64\":...}";
 	return -1;
+}
+
+/*
+ * Reads the value: "value" (its bytes as they stand in the line),
+ * "value_text" or "value_base64"; none of them is a tombstone.
+ */
+static int
+parse_value(const char *line, size_t len, jv obj, struct envelope *env,
+    const char **why)
+{
+	jv text = member(obj, "value_text"), b64 = member(obj, "value_base64");
+	jv v = member(obj, "value");
+	const char *raw;
+	size_t rawlen;
+	int has_value = jv_is_valid(v), rc = 0;
+
+	jv_free(v);
+
+	if (has_value + jv_is_valid(text) + jv_is_valid(b64) > 1) {
+		*why = "envelope: more than one of value, value_text and "
+		    "value_base64";
+		rc = -1;
+	} else if (has_value) {
+		if (json_member_span(line, len, "value", &raw, &rawlen) != 0) {
+			*why = "envelope: value not found";
+			rc = -1;
+		} else {
+			if ((env->value = malloc(rawlen + 1)) == NULL)
+				err(KP_EXIT_FAIL, NULL);
+			memcpy(env->value, raw, rawlen);
+			env->value[rawlen] = '\0';
+			env->value_len = rawlen;
+		}
+	} else if (jv_get_kind(text) == JV_KIND_STRING) {
+		env->value = jv_bytes(text, &env->value_len);
+	} else if (jv_is_valid(text)) {
+		*why = "envelope: value_text is not a string";
+		rc = -1;
+	} else if (jv_get_kind(b64) == JV_KIND_STRING) {
+		if ((env->value = base64_decode(jv_string_value(b64),
+		    (size_t)jv_string_length_bytes(jv_copy(b64)),
+		    &env->value_len)) == NULL) {
+			*why = "envelope: value_base64 is not base64";
+			rc = -1;
+		}
+	} else if (jv_is_valid(b64)) {
+		*why = "envelope: value_base64 is not a string";
+		rc = -1;
+	}
+	jv_free(text);
+	jv_free(b64);
+	return rc;
 }
 
 int
@@ -267,8 +332,8 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
     const char **why)
 {
 	jv obj, f;
-	const char *raw;
-	size_t rawlen;
+	int64_t n;
+	size_t tlen;
 
 	memset(env, 0, sizeof(*env));
 	env->partition = -1;
@@ -279,43 +344,57 @@ envelope_parse(const char *line, size_t len, struct envelope *env,
 		*why = "envelope: not a JSON object";
 		return -1;
 	}
-	f = jv_object_get(jv_copy(obj), jv_string("topic"));
+	/* What is absent or null is not given; what is there must be right. */
+	f = member(obj, "topic");
 	if (jv_get_kind(f) == JV_KIND_STRING) {
-		size_t n;
-		env->topic = jv_bytes(f, &n);
-	}
-	jv_free(f);
-	f = jv_object_get(jv_copy(obj), jv_string("partition"));
-	if (jv_get_kind(f) == JV_KIND_NUMBER)
-		env->partition = (int32_t)jv_number_value(f);
-	jv_free(f);
-	f = jv_object_get(jv_copy(obj), jv_string("timestamp"));
-	if (jv_get_kind(f) == JV_KIND_NUMBER)
-		env->timestamp = (int64_t)jv_number_value(f);
-	jv_free(f);
-	if (parse_bytes_member(obj, "key", &env->key, &env->key_len, why) != 0 ||
-	    parse_headers(jv_object_get(jv_copy(obj), jv_string("headers")),
-	    &env->headers, why) != 0)
-		goto bad;
-	/* The value's own bytes, as they stand in the line. */
-	if (json_member_span(line, len, "value", &raw, &rawlen) == 0) {
-		if ((env->value = malloc(rawlen + 1)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-		memcpy(env->value, raw, rawlen);
-		env->value[rawlen] = '\0';
-		env->value_len = rawlen;
-	} else {
-		f = jv_object_get(jv_copy(obj), jv_string("value_text"));
-		if (jv_get_kind(f) == JV_KIND_STRING) {
-			env->value = jv_bytes(f, &env->value_len);
+		env->topic = jv_bytes(f, &tlen);
+		if ((*why = topic_name_why(env->topic, tlen)) != NULL) {
+			*why = "envelope: topic is not a topic name (1 to 249 "
+			    "of a-z A-Z 0-9 . _ -)";
 			jv_free(f);
-		} else {
-			jv_free(f);
-			if (parse_bytes_member(obj, "value", &env->value,
-			    &env->value_len, why) != 0)
-				goto bad;
+			goto bad;
 		}
+	} else if (jv_is_valid(f) && jv_get_kind(f) != JV_KIND_NULL) {
+		*why = "envelope: topic is not a string";
+		jv_free(f);
+		goto bad;
 	}
+	jv_free(f);
+	f = member(obj, "partition");
+	if (jv_is_valid(f) && jv_get_kind(f) != JV_KIND_NULL) {
+		if (jv_whole(f, 0, INT32_MAX, &n) != 0) {
+			*why = "envelope: partition is not a whole number from 0 "
+			    "to 2147483647";
+			jv_free(f);
+			goto bad;
+		}
+		env->partition = (int32_t)n;
+	}
+	jv_free(f);
+	f = member(obj, "offset");
+	if (jv_is_valid(f) && jv_get_kind(f) != JV_KIND_NULL &&
+	    jv_whole(f, 0, JVINT_EXACT_MAX, &n) != 0) {
+		*why = "envelope: offset is not a whole number, 0 or more";
+		jv_free(f);
+		goto bad;
+	}
+	jv_free(f);
+	f = member(obj, "timestamp");
+	if (jv_is_valid(f) && jv_get_kind(f) != JV_KIND_NULL) {
+		/* -1 is Kafka's "none"; librdkafka takes 0 for "now". */
+		if (jv_whole(f, -1, JVINT_EXACT_MAX, &n) != 0 || n == 0) {
+			*why = "envelope: timestamp is not milliseconds since "
+			    "the epoch, a whole number from 1 (or -1: none)";
+			jv_free(f);
+			goto bad;
+		}
+		env->timestamp = n;
+	}
+	jv_free(f);
+	if (parse_key(obj, &env->key, &env->key_len, why) != 0 ||
+	    parse_headers(member(obj, "headers"), &env->headers, why) != 0 ||
+	    parse_value(line, len, obj, env, why) != 0)
+		goto bad;
 	jv_free(obj);
 	return 0;
 bad:

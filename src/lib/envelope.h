@@ -35,7 +35,13 @@ struct envelope {
 /* Writes the envelope of a message, without a newline. */
 int	envelope_write(FILE *, const rd_kafka_message_t *);
 /*
- * Parses an envelope line. Returns 0, or -1 with *why set to a static reason.
+ * Parses an envelope line. A member that is absent or null is not given
+ * (no topic, partition or timestamp: -1; no key; no headers); one that is
+ * there must be what envelope_write writes: a topic name, a partition
+ * from 0 to 2^31-1, an offset from 0, a timestamp of 1 ms or more (or -1),
+ * a key string or key_base64, headers as pairs, at most one of value,
+ * value_text and value_base64. Numbers are whole and exact (at most 2^53).
+ * Returns 0, or -1 with *why set to a static reason.
  * The caller owns what env holds and frees it with envelope_free (headers
  * pass to librdkafka when produced, and are then set to NULL by the caller).
  */

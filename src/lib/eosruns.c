@@ -1,4 +1,5 @@
 #include "eosruns.h"
+#include "jvint.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -82,6 +83,20 @@ eos_runs_parse(const void *meta, size_t len, int64_t offset,
 }
 
 int
+eos_src_number(jv x, enum eos_src_field field, int64_t *out)
+{
+	switch (field) {
+	case EOS_SRC_PARTITION:
+		return jv_whole(x, 0, INT32_MAX, out);
+	case EOS_SRC_GENERATION:
+		return jv_whole(x, -1, INT32_MAX, out);
+	case EOS_SRC_OFFSET:
+		break;
+	}
+	return jv_whole(x, 0, JVINT_EXACT_MAX, out);
+}
+
+int
 eos_run_from_jv(jv x, struct eos_run *r)
 {
 	jv id, done;
@@ -93,12 +108,11 @@ eos_run_from_jv(jv x, struct eos_run *r)
 	jv_free(id);		/* each stays alive inside x */
 	jv_free(done);
 	if (jv_get_kind(id) != JV_KIND_STRING ||
-	    jv_get_kind(done) != JV_KIND_NUMBER ||
-	    !eos_run_id_ok(jv_string_value(id), strlen(jv_string_value(id))) ||
-	    jv_number_value(done) < 0 || jv_number_value(done) > 9e15)
+	    !eos_run_id_ok(jv_string_value(id),
+	    (size_t)jv_string_length_bytes(jv_copy(id))) ||
+	    eos_src_number(done, EOS_SRC_OFFSET, &r->processed) != 0)
 		return -1;
 	strcpy(r->id, jv_string_value(id));
-	r->processed = (int64_t)jv_number_value(done);
 	return 0;
 }
 

@@ -40,6 +40,17 @@ int	eos_run_id_ok(const char *id, size_t len);
  */
 int	eos_runs_parse(const void *meta, size_t len, int64_t offset,
 	    struct eos_run runs[EOS_RUNS_MAX]);
+/* The numbers of a _kp_src. */
+enum eos_src_field {
+	EOS_SRC_PARTITION,	/* 0 to 2^31-1 */
+	EOS_SRC_OFFSET,		/* 0 to 2^53, the most a JSON number holds exactly */
+	EOS_SRC_GENERATION	/* -1 (none) to 2^31-1 */
+};
+/*
+ * Whether x (not consumed) is a whole number in the field's range; if so
+ * stores it in *out. Returns 0, or -1 (1e20, 9.5, -2 or a string).
+ */
+int	eos_src_number(jv x, enum eos_src_field, int64_t *out);
 /*
  * One element of a runs list in a _kp_src, ["id", processed], into *r
  * (x stays the caller's). Returns -1 if it is not that.

@@ -40,15 +40,17 @@ int
 eventtime_value(const struct eventtime *et, const char *v, size_t vlen,
     int64_t *us, char *why)
 {
+	const char *bad;
 	double x;
 
 	if (*v == '"') {
-		if (parse_iso8601_us(v + 1, vlen - 2, us) == 0)
+		if (iso8601_parse(v + 1, vlen - 2, us, &bad) == 0)
 			return 0;
 		if (why != NULL)
 			snprintf(why, EVENTTIME_WHY_MAX, "%s is not an ISO 8601 "
-			    "time: %.*s", et->path.text,
-			    vlen > 64 ? 64 : (int)vlen, v);
+			    "time%s%s%s: %.*s", et->path.text,
+			    bad != NULL ? " (" : "", bad != NULL ? bad : "",
+			    bad != NULL ? ")" : "", vlen > 64 ? 64 : (int)vlen, v);
 		return -1;
 	}
 	if (*v == '-' || (*v >= '0' && *v <= '9')) {

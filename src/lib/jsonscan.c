@@ -103,12 +103,37 @@ special8(uint64_t w)
 	    HIGHS;
 }
 
+#define UNPAIRED	"unpaired UTF-16 surrogate in a \\u escape"
+
+/* The value of the four hex digits at p, or -1. */
+static long
+hex4(const unsigned char *p, const unsigned char *end)
+{
+	long v = 0;
+	int i, d;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			d = p[i] - '0';
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			d = p[i] - 'a' + 10;
+		else if (p[i] >= 'A' && p[i] <= 'F')
+			d = p[i] - 'A' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
 static int
 scan_string(struct scan *sc)
 {
 	const unsigned char *p = sc->p + 1, *end = sc->end;	/* past the quote */
 	size_t k;
-	int i;
+	long cp;
 
 	for (;;) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -142,14 +167,30 @@ scan_string(struct scan *sc)
 				p++;
 				break;
 			case 'u':
-				for (i = 1; i <= 4; i++)
-					if (p + i >= end ||
-					    strchr("0123456789abcdefABCDEF",
-					    p[i]) == NULL || p[i] == 0) {
-						sc->p = p;
-						return fail(sc, "bad \\u escape");
-					}
+				if ((cp = hex4(p + 1, end)) < 0) {
+					sc->p = p;
+					return fail(sc, "bad \\u escape");
+				}
 				p += 5;
+				/*
+				 * A surrogate must be half of a pair, high then
+				 * low: libjq refuses a lone high one and turns
+				 * a lone low one into U+FFFD.
+				 */
+				if (cp >= 0xdc00 && cp <= 0xdfff) {
+					sc->p = p - 6;
+					return fail(sc, UNPAIRED);
+				}
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (end - p < 6 || p[0] != '\\' ||
+					    p[1] != 'u' ||
+					    (cp = hex4(p + 2, end)) < 0xdc00 ||
+					    cp > 0xdfff) {
+						sc->p = p - 6;
+						return fail(sc, UNPAIRED);
+					}
+					p += 6;
+				}
 				break;
 			default:
 				sc->p = p;
@@ -216,6 +257,10 @@ scan_word(struct scan *sc, const char *word)
 	return 0;
 }
 
+/*
+ * depth counts as libjq's parser does: an array takes one level of its
+ * stack, an object two (itself and the key of the member being read).
+ */
 static int
 scan_container(struct scan *sc, int depth, unsigned char close)
 {
@@ -252,7 +297,7 @@ scan_container(struct scan *sc, int depth, unsigned char close)
 		}
 		if (m != NULL)
 			m->value = (const char *)sc->p;
-		if (scan_value(sc, depth + 1) != 0)
+		if (scan_value(sc, depth + (close == '}' ? 2 : 1)) != 0)
 			return -1;
 		if (m != NULL)
 			m->valuelen = (size_t)((const char *)sc->p - m->value);
@@ -298,12 +343,12 @@ scan_value(struct scan *sc, int depth)
 }
 
 static int
-validate(struct scan *sc, const char **why)
+validate(struct scan *sc, int depth, const char **why)
 {
 	skip_ws(sc);
 	if (sc->p >= sc->end) {
 		fail(sc, "empty line");
-	} else if (scan_value(sc, 0) == 0) {
+	} else if (scan_value(sc, depth) == 0) {
 		skip_ws(sc);
 		if (sc->p == sc->end)
 			return 0;
@@ -320,7 +365,17 @@ json_validate(const char *s, size_t n, const char **why)
 	struct scan sc = { (const unsigned char *)s,
 	    (const unsigned char *)s + n, NULL, NULL, 0, 0, NULL };
 
-	return validate(&sc, why);
+	return validate(&sc, 0, why);
+}
+
+int
+json_validate_member(const char *s, size_t n, const char **why)
+{
+	struct scan sc = { (const unsigned char *)s,
+	    (const unsigned char *)s + n, NULL, NULL, 0, 0, NULL };
+
+	/* Inside an object: two levels (see scan_container). */
+	return validate(&sc, 2, why);
 }
 
 int
@@ -330,7 +385,7 @@ json_validate_object(const char *s, size_t n, const char **why,
 	struct scan sc = { (const unsigned char *)s,
 	    (const unsigned char *)s + n, NULL, mem, max, 0, NULL };
 
-	if (validate(&sc, why) != 0)
+	if (validate(&sc, 0, why) != 0)
 		return -1;
 	*count = sc.close != NULL ? sc.nmem : -1;
 	*close = (const char *)sc.close;
@@ -373,7 +428,7 @@ member_find(const char *s, size_t n, const char *name, const char **key_at,
 		sc.p++;
 		skip_ws(&sc);
 		val = sc.p;
-		if (scan_value(&sc, 1) != 0)
+		if (scan_value(&sc, 2) != 0)
 			return -1;
 		if (match) {
 			*key_at = (const char *)key - 1;

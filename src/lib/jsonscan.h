@@ -12,14 +12,27 @@
 
 #include "jsonwalk.h"
 
-/* Deepest nesting accepted, as in jq's parser. */
+/*
+ * Deepest nesting accepted, as libjq 1.6's parser counts it: an array takes
+ * one level, an object two. Arrays nest 256 deep, objects 128.
+ */
 #define JSON_MAX_DEPTH	256
 
 /*
  * Returns 0 if s[0..n) is exactly one JSON value, with optional white space
  * around it; otherwise -1, with *why (if not NULL) set to a static reason.
+ * The rule is every tool's (kpipes(7)): what libjq 1.6 reads without
+ * putting U+FFFD for anything in it. RFC 8259 in UTF-8, nested no deeper
+ * than JSON_MAX_DEPTH, and a \u escape of a UTF-16 surrogate only as half
+ * of a pair.
  */
 int	json_validate(const char *s, size_t n, const char **why);
+
+/*
+ * json_validate for a value that is to be written as a member's value in
+ * an object (an envelope, say), where it may nest one object less deep.
+ */
+int	json_validate_member(const char *s, size_t n, const char **why);
 
 /*
  * json_validate in the same pass that, when the value is an object, finds

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "signals.h"
+#include "timeparse.h"
 
 volatile sig_atomic_t kp_stop_signal;
 volatile sig_atomic_t kp_stop_count;
@@ -26,4 +27,16 @@ kp_signals_install(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+kp_stop_reading(int64_t *until)
+{
+	if (!kp_stop_signal)
+		return 0;
+	if (kp_stop_count > 1)
+		return 1;
+	if (*until == 0)
+		*until = mono_ms() + KP_DRAIN_MS;
+	return mono_ms() >= *until;
 }

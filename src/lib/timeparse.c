@@ -67,18 +67,35 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+static int
+leap_year(int y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
 int
-parse_iso8601_us(const char *s, size_t len, int64_t *us)
+iso8601_parse(const char *s, size_t len, int64_t *us, const char **why)
 {
 	const char *p = s, *end = s + len;
 	int y, mo, d, h, mi, sec = 0, oh, om, sign;
 	int64_t frac = 0, scale = 1000000;
+	const char *dummy;
 
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
 	if (num(&p, end, 4, &y) || p >= end || *p++ != '-' ||
 	    num(&p, end, 2, &mo) || p >= end || *p++ != '-' ||
 	    num(&p, end, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1;
 	h = mi = 0;
 	if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
@@ -103,8 +120,6 @@ parse_iso8601_us(const char *s, size_t len, int64_t *us)
 				}
 			}
 		}
-		if (h > 23 || mi > 59 || sec > 60)
-			return -1;
 	}
 	oh = om = 0;
 	sign = 1;
@@ -121,9 +136,41 @@ parse_iso8601_us(const char *s, size_t len, int64_t *us)
 	}
 	if (p != end)
 		return -1;
-	*us = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-	    sign * (oh * 3600 + om * 60)) * 1000000) + frac;
-	return 0;
+	/* Only times that exist: what Python's datetime and SQL accept. */
+	if (y < 1)
+		*why = "year 0000: years run from 0001";
+	else if (mo < 1 || mo > 12)
+		*why = "no such month";
+	else if (d < 1 || d > days_in_month(y, mo))
+		*why = "no such day in that month";
+	else if (h > 23)
+		*why = "hour past 23";
+	else if (mi > 59)
+		*why = "minute past 59";
+	else if (sec > 59)
+		*why = "second past 59: leap seconds are not counted";
+	else if (oh > 23 || om > 59)
+		*why = "offset beyond 23:59";
+	else {
+		*us = ((days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		    mi * 60 + sec - sign * (oh * 3600 + om * 60)) * 1000000) +
+		    frac;
+		/* An offset must not carry it out of the years there are. */
+		if (*us < days_from_civil(1, 1, 1) * 86400 * 1000000 ||
+		    *us >= days_from_civil(10000, 1, 1) * 86400 * 1000000) {
+			*why = "before 0001 or after 9999 in UTC";
+			return -1;
+		}
+		*why = NULL;
+		return 0;
+	}
+	return -1;
+}
+
+int
+parse_iso8601_us(const char *s, size_t len, int64_t *us)
+{
+	return iso8601_parse(s, len, us, NULL);
 }
 
 int

@@ -40,10 +40,11 @@ usage(FILE *fp)
  * Waits until stdin has more to read. Output is flushed first if the input
  * is idle, so a live record goes out at once, while under load the buffer
  * fills and goes out in large writes. Returns -1 once stdout has failed
- * or a signal asks to stop.
+ * or a signal asks to stop reading (kp_stop_reading: the input is read on
+ * to its end for a moment first).
  */
 static int
-wait_input(int fd)
+wait_input(int fd, int64_t *drain)
 {
 	struct pollfd pfd = { fd, POLLIN, 0 };
 
@@ -51,9 +52,11 @@ wait_input(int fd)
 		return 0;
 	if (out_flush() != 0)
 		return -1;
-	while (!kp_stop_signal && poll(&pfd, 1, 250) == 0)
-		;
-	return kp_stop_signal ? -1 : 0;
+	/* A signal interrupts the poll: wait on, for the drain's end. */
+	while (!kp_stop_reading(drain))
+		if (poll(&pfd, 1, 100) == 1)
+			return 0;
+	return -1;
 }
 
 int
@@ -65,6 +68,7 @@ main(int argc, char *argv[])
 	const char *field = ".value", *name = "result", *rejects_path = NULL;
 	char *line, why[STRATEGY_WHY_MAX];
 	size_t len;
+	int64_t drain = 0;
 	int ch, rc, strict = 0, status = KP_EXIT_OK;
 
 	while ((ch = getopt_long(argc, argv, "f:ho:V", longopts, NULL)) != -1) {
@@ -108,7 +112,7 @@ main(int argc, char *argv[])
 	rejects_open(&rj, rejects_path, strict);
 	line_reader_init(&in, STDIN_FILENO, "<stdin>");
 	out_init();
-	while (!kp_stop_signal && !ferror(stdout)) {
+	while (!kp_stop_reading(&drain) && !ferror(stdout)) {
 		rc = line_reader_next(&in, &line, &len);
 		if (rc == 1) {
 			if (strategy_apply(&st, line, len, why) == 0)
@@ -118,7 +122,7 @@ main(int argc, char *argv[])
 				    why);
 			continue;
 		}
-		if (rc == -1 || wait_input(in.fd) != 0)
+		if (rc == -1 || wait_input(in.fd, &drain) != 0)
 			break;
 		if (line_reader_fill(&in) == -1 && errno != EINTR &&
 		    errno != EAGAIN) {

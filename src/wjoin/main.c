@@ -31,11 +31,6 @@
  * inner pairs are not held back by it, only state and outer null rows.
  */
 #define DEFAULT_DELAY_US	(INT64_C(60) * 1000 * 1000)
-/*
- * --state: after SIGINT or SIGTERM, how long wjoin goes on reading for the
- * end of its inputs (kin's flush as it stops), as kout does.
- */
-#define STATE_DRAIN_MS		2000
 
 enum {
 	OPT_AFTER = 256, OPT_AS, OPT_BEFORE, OPT_EMIT, OPT_IDLE, OPT_LATE,
@@ -210,18 +205,14 @@ print_stats(struct run *run)
  * Whether to stop reading: after SIGINT or SIGTERM at once, but with
  * --state only once both inputs have ended (the programs before wjoin
  * flush as they stop, and what they wrote is committed), a second signal
- * came, or STATE_DRAIN_MS passed.
+ * came, or KP_DRAIN_MS passed (kp_stop_reading).
  */
 static int
 stop_now(struct run *run)
 {
-	if (!kp_stop_signal)
-		return 0;
-	if (run->state_path == NULL || kp_stop_count > 1)
-		return 1;
-	if (run->drain_until == 0)
-		run->drain_until = mono_ms() + STATE_DRAIN_MS;
-	return mono_ms() >= run->drain_until;
+	if (run->state_path == NULL)
+		return kp_stop_signal != 0;
+	return kp_stop_reading(&run->drain_until);
 }
 
 /*

@@ -56,7 +56,8 @@ take_runs(struct positions *pos, jv v, struct pos_part *pp,
 	jv x;
 
 	if (jv_get_kind(v) == JV_KIND_NUMBER) {
-		if (jv_number_value(v) <= (double)rec->offset)
+		if (eos_src_number(v, EOS_SRC_OFFSET, &r.processed) != 0 ||
+		    r.processed <= rec->offset)
 			return -1;
 		n = 1;
 	} else if (jv_get_kind(v) == JV_KIND_ARRAY) {
@@ -66,7 +67,6 @@ take_runs(struct positions *pos, jv v, struct pos_part *pp,
 	for (i = 0; i < n; i++) {
 		if (jv_get_kind(v) == JV_KIND_NUMBER) {
 			strcpy(r.id, "p");
-			r.processed = (int64_t)jv_number_value(v);
 		} else {
 			x = jv_array_get(jv_copy(v), i);
 			jv_free(x);	/* each stays alive inside v */
@@ -168,6 +168,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	ssize_t n;
 	jv v, e[7];
 	int i, alen;
+	int64_t partition, offset, generation;
 	const char *group;
 
 	memset(rec, 0, sizeof(*rec));
@@ -199,18 +200,19 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		e[i] = jv_array_get(jv_copy(v), i);
 		jv_free(e[i]);		/* each stays alive inside v */
 	}
+	/* Whole numbers in range: a cast of 1e20 or 9.5 would be taken. */
 	if ((alen != 6 && alen != 7) ||
 	    jv_get_kind(e[0]) != JV_KIND_STRING ||
 	    jv_get_kind(e[1]) != JV_KIND_STRING ||
-	    jv_get_kind(e[2]) != JV_KIND_NUMBER ||
-	    jv_get_kind(e[3]) != JV_KIND_NUMBER ||
-	    jv_get_kind(e[4]) != JV_KIND_NUMBER ||
-	    jv_get_kind(e[5]) != JV_KIND_STRING ||
-	    jv_number_value(e[2]) < 0 || jv_number_value(e[3]) < 0) {
+	    eos_src_number(e[2], EOS_SRC_PARTITION, &partition) != 0 ||
+	    eos_src_number(e[3], EOS_SRC_OFFSET, &offset) != 0 ||
+	    eos_src_number(e[4], EOS_SRC_GENERATION, &generation) != 0 ||
+	    jv_get_kind(e[5]) != JV_KIND_STRING) {
 		jv_free(v);
 		snprintf(why, POSITIONS_WHY_MAX, "_kp_src is not [group, topic, "
 		    "partition, offset, generation, member] as kin --eos -g "
-		    "writes it");
+		    "writes it (whole numbers: a partition up to 2^31-1, an "
+		    "offset up to 2^53)");
 		return -1;
 	}
 	group = jv_string_value(e[0]);
@@ -229,10 +231,9 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 	}
 	set_string(&ps->group, group);
 	set_string(&ps->member, jv_string_value(e[5]));
-	ps->generation = (int32_t)jv_number_value(e[4]);
-	rec->part = part_get(ps, jv_string_value(e[1]),
-	    (int32_t)jv_number_value(e[2]));
-	rec->offset = (int64_t)jv_number_value(e[3]);
+	ps->generation = (int32_t)generation;
+	rec->part = part_get(ps, jv_string_value(e[1]), (int32_t)partition);
+	rec->offset = offset;
 	/* A seventh element: read again, joined by earlier runs. */
 	if (alen == 7 && take_runs(pos, e[6], rec->part, rec) != 0) {
 		jv_free(v);

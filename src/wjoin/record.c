@@ -1,4 +1,5 @@
 #include <err.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,9 @@ parse_object(struct record_spec *rs, const char *line, size_t len)
 {
 	jv v, rest;
 
+	if (len > INT_MAX)
+		return jv_invalid_with_msg(jv_string("longer than jq reads "
+		    "(2 GiB)"));
 	if (rs->parser == NULL && (rs->parser = jv_parser_new(0)) == NULL)
 		err(KP_EXIT_FAIL, NULL);
 	jv_parser_set_buf(rs->parser, line, (int)len, 1);
@@ -177,8 +181,16 @@ record_parse(struct record_spec *rs, const char *line, size_t len,
 {
 	const char *reason, *p;
 
-	if (json_validate(line, len, &reason) != 0) {
-		if (strcmp(reason, "empty line") == 0 ||
+	/*
+	 * A record goes out inside a pair, one object deeper: it must still
+	 * be valid there. The plain check runs only to name a failure.
+	 */
+	if (json_validate_member(line, len, &reason) != 0) {
+		if (json_validate(line, len, &reason) == 0)
+			snprintf(why, RECORD_WHY_MAX, "nested too deeply to be "
+			    "paired: the pair, one object deeper, would be "
+			    "more than jq reads");
+		else if (strcmp(reason, "empty line") == 0 ||
 		    strcmp(reason, "not JSON") == 0)
 			snprintf(why, RECORD_WHY_MAX, "%s", reason);
 		else

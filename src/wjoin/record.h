@@ -43,7 +43,8 @@ int	record_spec_init(struct record_spec *, const char *ts_path,
 void	record_spec_free(struct record_spec *);
 
 /*
- * Reads line[0..len). Returns 0, or -1 with the reason it cannot be used.
+ * Reads line[0..len). Returns 0, or -1 with the reason it cannot be used:
+ * among them, nesting that would be too deep in the pair that carries it.
  * The key is jq's compact, key-sorted rendering of the expression's first
  * output; a plain path such as .id is looked up in the raw text without
  * libjq when that gives the same text.

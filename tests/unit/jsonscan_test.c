@@ -1,9 +1,58 @@
-/* Unit tests for the JSON scanner: a table of lines and verdicts. */
+/*
+ * Unit tests for the JSON scanner: a table of lines and verdicts, and
+ * libjq 1.6 as the judge of what a valid line is (kpipes(7)): accepted
+ * exactly when libjq reads it, unchanged.
+ */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jv.h>
 
 #include "jsonscan.h"
 #include "tap.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Whether libjq 1.6 reads s[0..n) as one value. */
+static int
+jq_reads(const char *s, size_t n)
+{
+	jv v = jv_parse_sized(s, (int)n);
+	int ok = jv_is_valid(v);
+
+	jv_free(v);
+	return ok;
+}
+
+/*
+ * Writes into buf a value nested as kinds says, outermost first ('[' an
+ * array, '{' an object with one member), around inner. Returns its length.
+ */
+static size_t
+nest(char *buf, const char *kinds, const char *inner)
+{
+	size_t n = 0, i, k = strlen(kinds);
+
+	for (i = 0; i < k; i++)
+		n += (size_t)sprintf(buf + n, "%s", kinds[i] == '[' ? "[" :
+		    "{\"k\":");
+	n += (size_t)sprintf(buf + n, "%s", inner);
+	while (k-- > 0)
+		buf[n++] = kinds[k] == '[' ? ']' : '}';
+	buf[n] = '\0';
+	return n;
+}
 
 static const struct {
 	const char	*line;
@@ -21,6 +70,12 @@ static const struct {
 	{ "\"\\u12g4\"", 0 }, { "\"tab\there\"", 0 }, { "{} {}", 0 },
 	{ "{\"a\":1}x", 0 }, { "\"\xff\"", 0 }, { "\"\xc0\xaf\"", 0 },
 	{ "\"\xed\xa0\x80\"", 0 }, { "[1 2]", 0 }, { "{\"a\" 1}", 0 },
+	/* A \u escape of a surrogate: only as a pair, high then low. */
+	{ "\"\\ud83d\\ude00\"", 1 }, { "\"\\uDBFF\\uDFFF\"", 1 },
+	{ "\"\\ud800\"", 0 }, { "\"\\udc00\"", 0 }, { "\"\\ud800\\u0041\"", 0 },
+	{ "\"\\ud800\\ud800\"", 0 }, { "\"\\ude00\\ud83d\"", 0 },
+	{ "\"\\ud800x\"", 0 }, { "\"\\ud800\\n\"", 0 }, { "\"\\ud800\\udc0\"", 0 },
+	{ "{\"id\":1,\"s\":\"\\ud800\"}", 0 }, { "{\"\\udfff\":1}", 0 },
 };
 
 int
@@ -43,6 +98,110 @@ main(void)
 	    strcmp(why, "nested too deeply") == 0, "300 levels deep is refused");
 	tap_ok(json_validate(deep + 100, 400, NULL) == 0,
 	    "200 levels deep is accepted");
+	tap_ok(json_validate(deep + 44, 512, NULL) == 0 &&
+	    json_validate(deep + 43, 514, NULL) != 0,
+	    "arrays: 256 deep is accepted, 257 refused");
+	tap_ok(json_validate_member(deep + 46, 508, NULL) == 0 &&
+	    json_validate_member(deep + 45, 510, NULL) != 0,
+	    "a member's value: 254 arrays deep is accepted, 255 refused");
+
+	{
+		/*
+		 * Nesting: libjq counts an array as one level and an object as
+		 * two, to 256. Shapes of arrays and objects around the limit,
+		 * and the same inside an object (json_validate_member).
+		 */
+		char kinds[300], *buf = malloc(300 * 8 + 64), *wrap;
+		size_t n, k, depth, fails = 0, members = 0, objects128 = 0;
+		static const char *inner[] = { "1", "[]", "{}", "\"s\"" };
+
+		wrap = malloc(300 * 8 + 64 + 16);
+		for (k = 0; k < 3000; k++) {
+			size_t units = 0, i;
+
+			depth = 100 + rnd(200);
+			for (i = 0; i < depth; i++) {
+				kinds[i] = rnd(3) == 0 ? '[' : '{';
+				units += kinds[i] == '[' ? 1 : 2;
+			}
+			kinds[depth] = '\0';
+			n = nest(buf, kinds, inner[rnd(4)]);
+			if ((json_validate(buf, n, &why) == 0) != jq_reads(buf, n)) {
+				if (fails++ < 5)
+					printf("# verdicts differ at %zu levels (%zu "
+					    "of jq's), %s\n", depth, units, kinds);
+			}
+			n = (size_t)sprintf(wrap, "{\"v\":%s}", buf);
+			if ((json_validate_member(buf, n - 6, NULL) == 0) !=
+			    jq_reads(wrap, n)) {
+				if (fails++ < 5)
+					printf("# member verdicts differ at %zu "
+					    "levels\n", depth);
+			}
+			members++;
+		}
+		memset(kinds, '{', 129);
+		kinds[128] = '\0';
+		n = nest(buf, kinds, "1");
+		objects128 = json_validate(buf, n, NULL) == 0 && jq_reads(buf, n);
+		kinds[128] = '{';
+		kinds[129] = '\0';
+		n = nest(buf, kinds, "1");
+		objects128 = objects128 && json_validate(buf, n, &why) != 0 &&
+		    strcmp(why, "nested too deeply") == 0 && !jq_reads(buf, n);
+		tap_ok(objects128, "objects: 128 deep is accepted, 129 refused, "
+		    "as by libjq");
+		snprintf(what, sizeof(what), "nesting: %zu shapes of arrays and "
+		    "objects, as a line and as a member, judged as libjq does",
+		    members);
+		tap_ok(fails == 0, what);
+		free(buf);
+		free(wrap);
+	}
+
+	{
+		/*
+		 * \u escapes of UTF-16 code units in runs of one to three:
+		 * valid exactly when libjq reads the string without putting
+		 * U+FFFD for a code unit it could not pair.
+		 */
+		static const char *unit[] = { "0041", "00e9", "d7ff", "d800",
+		    "D83D", "dbff", "dc00", "DE00", "dfff", "e000", "ffff" };
+		size_t nu = sizeof(unit) / sizeof(unit[0]), a, b, c, runs = 0;
+		size_t fails = 0, refused = 0;
+		char line[64];
+
+		for (a = 0; a < nu; a++)
+			for (b = 0; b <= nu; b++)
+				for (c = 0; c <= nu; c++) {
+					int n, ours, theirs;
+					jv v;
+
+					if (b == nu && c < nu)
+						continue;
+					n = snprintf(line, sizeof(line),
+					    "\"\\u%s%s%s%s%s\"", unit[a],
+					    b < nu ? "\\u" : "", b < nu ? unit[b] : "",
+					    c < nu ? "\\u" : "", c < nu ? unit[c] : "");
+					ours = json_validate(line, (size_t)n, &why) == 0;
+					v = jv_parse_sized(line, n);
+					theirs = jv_get_kind(v) == JV_KIND_STRING &&
+					    strstr(jv_string_value(v), "\xef\xbf\xbd") == NULL;
+					jv_free(v);
+					if (ours != theirs && fails++ < 5)
+						printf("# %s: ours %d, libjq %d\n", line,
+						    ours, theirs);
+					if (!ours && strcmp(why, "unpaired UTF-16 "
+					    "surrogate in a \\u escape") != 0 &&
+					    fails++ < 5)
+						printf("# %s: %s\n", line, why);
+					refused += !ours;
+					runs++;
+				}
+		snprintf(what, sizeof(what), "\\u escapes: %zu runs of code units "
+		    "(%zu refused), judged as libjq reads them", runs, refused);
+		tap_ok(fails == 0 && refused > 0 && refused < runs, what);
+	}
 
 	const char *obj = "{\"topic\":\"t\",\"value\" : {\"v\":1.000e2} , \"z\":[1]}";
 	tap_ok(json_member_span(obj, strlen(obj), "value", &start, &len) == 0 &&
