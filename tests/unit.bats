@@ -72,3 +72,7 @@ run_unit() {
 @test "unit: wjoin_window_test" {
 	run_unit wjoin_window_test
 }
+
+@test "unit: kin_taken_test" {
+	run_unit kin_taken_test
+}
