@@ -124,6 +124,121 @@ produce_n() {
 	run --separate-stderr bash -c 'kin -e "$1" | head -n 1; echo "${PIPESTATUS[0]}" >&2' _ "$T"
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$stderr" "0"
+	# Idle, with nothing more to write, kin still sees the pipe closed.
+	run --separate-stderr with_timeout 30 bash -c 'kin -e "$1" | take 1; sleep 1; kin "$1" | take 1' _ "$T"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+}
+
+# committed_total: the sum of the offsets group $G committed on $T, as
+# kafka-python (not our code) reads them; 0 where none.
+committed_total() {
+	with_timeout 60 "$KP_ROOT/tests/helpers/kpy.py" committed "$KAFKA_BROKERS" "$G" "$T" |
+	    awk '{ n += ($2 == "-" ? 0 : $2) } END { print n + 0 }'
+}
+
+# take K: reads K lines one byte at a time (bash's read on a pipe), prints
+# them, and exits, closing the pipe: nothing read beyond them.
+take() {
+	local i l
+	for ((i = 0; i < $1; i++)); do
+		IFS= read -r l || break
+		printf '%s\n' "$l"
+	done
+}
+export -f take
+
+@test "kin -g: a commit covers the lines the next program read; one that took K lines leaves the group right after them" {
+	local K n=6000 i
+	seq 1 "$n" | sed 's/.*/{"n":&,"pad":"0123456789012345678901234567890"}/' | kout -P 0 "$T"
+	# 7 in kin's first batch; 3000 past a 64 KiB pipe, kin blocked writing.
+	for K in 1 7 3000; do
+		G="g_${T}_$K"
+		run --separate-stderr with_timeout 60 bash -c 'kin -g "$2" "${@:4}" "$3" | take "$1"' _ \
+		    "$K" "$G" "$T" "${GROUPX[@]}"
+		assert_success
+		assert_equal "${#lines[@]}" "$K"
+		assert_equal "$(committed_total)" "$K"
+		run with_timeout 90 kin -g "$G" "${GROUPX[@]}" -e -c 1 "$T"
+		assert_output "$(sed -n "$((K + 1))p" < <(seq 1 "$n" | sed 's/.*/{"n":&,"pad":"0123456789012345678901234567890"}/'))"
+	done
+	# Four partitions, merged: the commits add up to what was read, and the
+	# next reader of the group reads the rest, each line once.
+	T="${T}_4"
+	G="g_$T"
+	produce_n 4000
+	run --separate-stderr with_timeout 60 bash -c 'kin -g "$1" "${@:3}" "$2" | take 2500' _ "$G" "$T" "${GROUPX[@]}"
+	assert_success
+	first=$output
+	assert_equal "$(committed_total)" 2500
+	run --separate-stderr with_timeout 90 kin -g "$G" "${GROUPX[@]}" -e "$T"
+	assert_success
+	assert_equal "$(printf '%s\n%s\n' "$first" "$output" | jq .n | sort -n | tr '\n' ' ')" "$(seq 1 4000 | tr '\n' ' ')"
+}
+
+@test "kin -g | head -n K: the group goes on after what head read, K lines and at most its 8 KiB buffer more" {
+	local K n=20000 c bound
+	seq 1 "$n" | sed 's/.*/{"n":&,"pad":"0123456789012345678901234567890"}/' > "$BATS_TEST_TMPDIR/in"
+	kout -P 0 "$T" < "$BATS_TEST_TMPDIR/in"
+	for K in 1 100 5000; do
+		G="g_${T}_$K"
+		run --separate-stderr with_timeout 60 bash -c 'kin -g "$2" "${@:4}" "$3" | head -n "$1"; echo "${PIPESTATUS[0]}" >&2' _ \
+		    "$K" "$G" "$T" "${GROUPX[@]}"
+		assert_equal "${#lines[@]}" "$K"
+		assert_equal "$(tail -n 1 <<<"$stderr")" 0
+		c=$(committed_total)
+		# head(1) reads up to 8 KiB (BUFSIZ) at a time, and drops what it
+		# read past line K: its last read began within line K.
+		bound=$(head -n "$K" "$BATS_TEST_TMPDIR/in" | wc -c)
+		bound=$(head -c "$((bound + 8191))" "$BATS_TEST_TMPDIR/in" | wc -l)
+		[ "$c" -ge "$K" ] && [ "$c" -le "$bound" ] || { echo "K=$K committed=$c bound=$bound"; false; }
+	done
+}
+
+@test "kin -g: lines in the pipe at the end are committed once read; a reader that reads none leaves them to the group" {
+	produce_n 200 0
+	run --separate-stderr with_timeout 60 bash -c 'kin -g "$1" "${@:3}" -e "$2" | { sleep 2; cat; }' _ "$G" "$T" "${GROUPX[@]}"
+	assert_success
+	assert_equal "${#lines[@]}" 200
+	assert_equal "$(committed_total)" 200
+	# sleep reads nothing: after --drain-timeout, kin says so and commits
+	# none of them, and the next reader of the group has them all.
+	T="${T}_b"
+	G="g_$T"
+	produce_n 200 0
+	mkfifo "$BATS_TEST_TMPDIR/pipe"
+	with_timeout 60 kin -g "$G" "${GROUPX[@]}" -e --drain-timeout 1s "$T" > "$BATS_TEST_TMPDIR/pipe" 2> "$BATS_TEST_TMPDIR/err" &
+	local pid=$! rc=0 rfd
+	exec {rfd}< "$BATS_TEST_TMPDIR/pipe"
+	wait "$pid" || rc=$?
+	exec {rfd}<&-
+	[ "$rc" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/err"; false; }
+	grep -q "kin: 200 lines written were not read by the next program within --drain-timeout: not committed, the group reads them again" "$BATS_TEST_TMPDIR/err"
+	assert_equal "$(committed_total)" 0
+	run with_timeout 90 kin -g "$G" "${GROUPX[@]}" -e "$T"
+	assert_equal "${#lines[@]}" 200
+}
+
+@test "kin: a value whose bytes are not UTF-8 is named, counted at the end, and kin -E keeps every byte" {
+	/usr/bin/python3 -c '
+import sys
+from kafka import KafkaProducer
+p = KafkaProducer(bootstrap_servers=sys.argv[1])
+p.send(sys.argv[2], b"a\xffb\x00c\n", partition=0).get(timeout=30)
+p.send(sys.argv[2], b"two\nlines", partition=0).get(timeout=30)
+p.close()' "$KAFKA_BROKERS" "$T"
+	run --separate-stderr kin -e "$T"
+	assert_success
+	# U+FFFD in its UTF-8 bytes, as jq writes it.
+	assert_line --index 0 "$(printf '"a\357\277\275b\\u0000c\\n"')"
+	[[ "$stderr" == *"kin: $T [0] at offset 0: value rewritten to fit on one line, its bytes that are not UTF-8 replaced by U+FFFD (see kin(1); kin -E keeps every byte)"* ]]
+	[[ "$stderr" == *"kin: 2 values rewritten to fit on one line, 1 with bytes that are not UTF-8 replaced by U+FFFD: kin -E keeps every byte"* ]]
+	run --separate-stderr kin -E -e "$T"
+	assert_success
+	run /usr/bin/python3 -c '
+import base64, json, sys
+print(base64.b64decode(json.loads(sys.argv[1])["value_base64"]) == b"a\xffb\x00c\n")' "${lines[0]}"
+	assert_output True
 }
 
 @test "kin -E: topic, partition, offset, timestamp, key, headers and the value embedded as JSON" {

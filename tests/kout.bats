@@ -298,6 +298,140 @@ PY
 	assert_output "$(printf '{"a":1}\n{"a":3}')"
 }
 
+# replay REJECTS: each line a rejects file keeps, byte for byte, as kout(1)
+# says to replay them: "raw", or "raw_base64" when the bytes are not UTF-8.
+replay() {
+	jq -r '.raw_base64 // (.raw | @base64)' "$1" |
+	    while read -r b; do printf %s "$b" | base64 -d; echo; done
+}
+
+@test "kout: a line Kafka refuses as too large is kept in --rejects with its reason, byte for byte, in plain, -k, -t and -E modes" {
+	local big mode now
+	now=$(date +%s%3N)
+	big=$(python3 -c 'import sys; print("{\"ts\":" + sys.argv[1] + ",\"x\":\"" + "y" * 5000 + "\"}")' "$now")
+	printf '{"a":1,"ts":%s}\n%s\n{"a":3,"ts":%s}\n' "$now" "$big" "$now" > "$BATS_TEST_TMPDIR/in"
+	jq -c '{topic: "'"$T"'_e", key: "k", headers: [["h", "v"]], timestamp: .ts, value: .}' \
+	    "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/in.e"
+	for mode in plain -k -t -E; do
+		rm -f "$BATS_TEST_TMPDIR/rej"
+		case $mode in
+		plain) run --separate-stderr kout -X message.max.bytes=2000 -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in" ;;
+		-k) run --separate-stderr kout -X message.max.bytes=2000 -k .a --rejects "$BATS_TEST_TMPDIR/rej" "${T}_k" < "$BATS_TEST_TMPDIR/in" ;;
+		-t) run --separate-stderr kout -X message.max.bytes=2000 -t .ts --rejects "$BATS_TEST_TMPDIR/rej" "${T}_t" < "$BATS_TEST_TMPDIR/in" ;;
+		-E) run --separate-stderr kout -X message.max.bytes=2000 -E --rejects "$BATS_TEST_TMPDIR/rej" < "$BATS_TEST_TMPDIR/in.e" ;;
+		esac
+		assert_failure 1
+		[[ "$stderr" == *"<stdin>:2: not produced to ${T}"*"Message size too large"* ]]
+		[[ "$stderr" == *"1 of 3 lines not delivered (lines 2)"* ]]
+		assert_equal "$(jq -c '[.source, .line]' "$BATS_TEST_TMPDIR/rej")" '["<stdin>",2]'
+		[[ "$(jq -r .reason "$BATS_TEST_TMPDIR/rej")" == *"Message size too large" ]]
+		if [ "$mode" = -E ]; then
+			cmp <(sed -n 2p "$BATS_TEST_TMPDIR/in.e") <(replay "$BATS_TEST_TMPDIR/rej")
+		else
+			cmp <(sed -n 2p "$BATS_TEST_TMPDIR/in") <(replay "$BATS_TEST_TMPDIR/rej")
+		fi
+	done
+	run kin -e --order fetch "$T" "${T}_k" "${T}_t"
+	assert_equal "$(jq -c .a <<<"$output" | sort | tr '\n' ' ')" "1 1 1 3 3 3 "
+	run kin -E -e "${T}_e"
+	assert_equal "$(jq -c '[.key, .value.a]' <<<"$output" | sort | tr '\n' ' ')" '["k",1] ["k",3] '
+}
+
+@test "kout: a batch the broker refuses as too large for the topic: the line to blame is kept, the rest delivered" {
+	[ "$(broker_kind)" = real ] || skip "the embedded broker takes messages of any size"
+	ktopic create -p 1 -c max.message.bytes=20000 "$T"
+	seq 1 300 | sed 's/.*/{"n":&,"pad":"0123456789012345678901234567890123456789"}/' > "$BATS_TEST_TMPDIR/in"
+	python3 -c 'print("{\"n\":0,\"x\":\"" + "y" * 30000 + "\"}")' > "$BATS_TEST_TMPDIR/big"
+	sed -i "150r $BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/in"
+	# The client would send it (message.max.bytes 1000000); the topic refuses
+	# the batch it is in, with lines that were not to blame.
+	run --separate-stderr kout --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" == *"<stdin>:151: refused by the broker (Broker: Message size too large)"* ]]
+	[[ "$stderr" != *"not delivered"* ]]
+	assert_equal "$(jq -c '[.line, .reason]' "$BATS_TEST_TMPDIR/rej")" '[151,"refused by the broker (Broker: Message size too large)"]'
+	cmp "$BATS_TEST_TMPDIR/big" <(replay "$BATS_TEST_TMPDIR/rej")
+	# Halves of a refused batch go again after what followed it.
+	run kin -e "$T"
+	assert_equal "$(sort <<<"$output")" "$(grep -v '"n":0,' "$BATS_TEST_TMPDIR/in" | sort)"
+}
+
+@test "kout: lines not delivered (the broker went away) are kept in --rejects with the reason, and replayed arrive unchanged" {
+	local b2 pid mode
+	for mode in plain -E; do
+		kbroker > "$BATS_TEST_TMPDIR/b2" 2>/dev/null &
+		pid=$!
+		for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/b2" ] && break; sleep 0.05; done
+		b2=$(head -n 1 "$BATS_TEST_TMPDIR/b2")
+		rm -f "$BATS_TEST_TMPDIR/rej"
+		printf '{"topic":"%s","key":"k%d","headers":[["h","\u00e9"]],"timestamp":%s,"value":{"n":%d}}\n' \
+		    "$T" 2 "$(date +%s%3N)" 2 "$T" 3 "$(date +%s%3N)" 3 > "$BATS_TEST_TMPDIR/late.e"
+		if [ "$mode" = -E ]; then
+			(sleep 1; cat "$BATS_TEST_TMPDIR/late.e") |
+			    kout -b "$b2" -E -X message.timeout.ms=1500 --rejects "$BATS_TEST_TMPDIR/rej" \
+			    2>"$BATS_TEST_TMPDIR/err" &
+		else
+			(sleep 1; printf '{"n":2}\n{"n":3}\n') |
+			    kout -b "$b2" -X message.timeout.ms=1500 --rejects "$BATS_TEST_TMPDIR/rej" "$T" \
+			    2>"$BATS_TEST_TMPDIR/err" &
+		fi
+		local kp=$!
+		sleep 0.5
+		kill "$pid"
+		wait "$pid" || true
+		rc=0
+		wait "$kp" || rc=$?
+		[ "$rc" -eq 1 ] || { cat "$BATS_TEST_TMPDIR/err"; false; }
+		grep -q "<stdin>:2: not delivered to $T: Local: Message timed out" "$BATS_TEST_TMPDIR/err"
+		assert_equal "$(jq -c '[.line, .reason]' "$BATS_TEST_TMPDIR/rej" | tr '\n' ' ')" \
+		    "[1,\"not delivered to $T: Local: Message timed out\"] [2,\"not delivered to $T: Local: Message timed out\"] "
+		if [ "$mode" = -E ]; then
+			cmp "$BATS_TEST_TMPDIR/late.e" <(replay "$BATS_TEST_TMPDIR/rej")
+			replay "$BATS_TEST_TMPDIR/rej" | kout -E "${T}_again"
+			run kin -E -e "${T}_again"
+			assert_equal "$(jq -c '[.key, .headers, .timestamp, .value]' <<<"$output" | sort | tr '\n' ' ')" \
+			    "$(jq -c '[.key, .headers, .timestamp, .value]' "$BATS_TEST_TMPDIR/late.e" | tr '\n' ' ')"
+		else
+			cmp <(printf '{"n":2}\n{"n":3}\n') <(replay "$BATS_TEST_TMPDIR/rej")
+		fi
+	done
+}
+
+@test "kout: --rejects keeps a line that is not UTF-8 in raw_base64, and kout(1)'s replay gives back its bytes" {
+	printf '{"ok":1}\n{"s":"a\377b"}\nnot json \376\n{"ok":2}\n\300\200\n' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr kout -P 0 --rejects "$BATS_TEST_TMPDIR/rej" "$T" < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_equal "$(jq -c '[.line, has("raw"), has("raw_base64")]' "$BATS_TEST_TMPDIR/rej" | tr '\n' ' ')" \
+	    '[2,false,true] [3,false,true] [5,false,true] '
+	# Python decodes the base64, not our code.
+	python3 - "$BATS_TEST_TMPDIR/rej" "$BATS_TEST_TMPDIR/in" <<-'PY'
+	import base64, json, sys
+	got = [base64.b64decode(json.loads(l)["raw_base64"], validate=True) for l in open(sys.argv[1])]
+	want = open(sys.argv[2], "rb").read().split(b"\n")
+	assert got == [want[1], want[2], want[4]], (got, want)
+	PY
+	cmp <(sed -n '2p;3p;5p' "$BATS_TEST_TMPDIR/in") <(replay "$BATS_TEST_TMPDIR/rej")
+	run kin -e "$T"
+	assert_output "$(printf '{"ok":%d}\n' 1 2)"
+}
+
+@test "kout --eos: a line too large to produce is kept in --rejects, its offset committed with the rest" {
+	[ "$(broker_kind)" = real ] || skip "transactions are not real on the embedded broker (kbroker(1))"
+	local G="g_$T"
+	seq 1 3 | sed 's/.*/{"n":&}/' | kout -P 0 "$T"
+	kin --eos -g "$G" -e "$T" | jq --unbuffered -c 'if .n == 2 then .pad = ("y" * 5000) else . end' |
+	    kout --eos -X message.max.bytes=2000 --rejects "$BATS_TEST_TMPDIR/rej" "${T}_out" 2>"$BATS_TEST_TMPDIR/err" &&
+	    { cat "$BATS_TEST_TMPDIR/err"; false; }
+	grep -q "<stdin>:2: not produced to ${T}_out: Broker: Message size too large" "$BATS_TEST_TMPDIR/err"
+	assert_equal "$(jq -c '[.line, (.raw | fromjson | .n, ._kp_src[1:4])]' "$BATS_TEST_TMPDIR/rej")" "[2,2,[\"$T\",0,1]]"
+	run kin -e "${T}_out"
+	assert_output "$(printf '{"n":%d}\n' 1 3)"
+	# Not read again: the rejects file holds its only copy.
+	run with_timeout 60 kin --eos -g "$G" -e --drain-timeout 0 "$T"
+	assert_success
+	assert_output ""
+}
+
 @test "kout: a partition that does not exist fails delivery, named by line, exit 1" {
 	run --separate-stderr with_timeout 60 kout -P 97 -X message.timeout.ms=5000 "$T" <<<'{"a":1}'
 	assert_failure 1

@@ -80,3 +80,7 @@ run_unit() {
 @test "unit: wagg_sketch_test" {
 	run_unit wagg_sketch_test
 }
+
+@test "unit: kin_taken_test" {
+	run_unit kin_taken_test
+}

@@ -551,6 +551,36 @@ for line in sys.stdin:
 	[[ "$stderr" == *'wjoin: bad.right:1: -k: Invalid numeric literal'* ]]
 }
 
+@test "--strict: every record before the bad line is joined, on either side, then it stops" {
+	local i
+	for i in $(seq 1 10); do
+		printf '{"id":"l%d","ts":%d000}\n' "$i" "$i"
+	done > "$W/good.l"
+	for i in $(seq 1 30); do
+		printf '{"id":"r%d","ts":%d000}\n' "$i" "$i"
+	done > "$W/r"
+	{ cat "$W/good.l"; echo bad; printf '{"id":"l11","ts":11000}\n'; } > "$W/l"
+	# The pairs SQL finds for the lines before the bad one (l10 with r9,
+	# r10 and r11 too: --strict used to stop before r10 was read).
+	oracle "$W/good.l" "$W/r" 1000 1000 > "$W/want"
+	grep -qx 'l10|r11' "$W/want"
+	run --separate-stderr wjoin -w 1s --strict "$W/r" < "$W/l"
+	assert_failure 1
+	diff -u "$W/want" <(ids <<< "$output")
+	assert_equal "$(head -n 1 <<< "$stderr")" "wjoin: <stdin>:11: not JSON"
+	# The bad line on the right: what the left brought up to it is joined.
+	run --separate-stderr wjoin -w 1s --strict --as right,left "$W/l" < "$W/r"
+	assert_failure 1
+	diff -u "$W/want" <(ids <<< "$output")
+	# Without waiting for the other input to end: once its watermark has
+	# passed every record before the bad line, wjoin stops.
+	run --separate-stderr with_timeout 20 wjoin -w 1s -d 0s --strict \
+	    <(cat "$W/r"; sleep 15) < "$W/l"
+	assert_failure 1
+	diff -u "$W/want" <(ids <<< "$output")
+	[[ "$stderr" == *"stopped at the first bad line (--strict)"* ]]
+}
+
 @test "-t and --ts-unit: nested paths, epoch seconds and microseconds, zones" {
 	printf '%s\n' '{"id":"l1","m":{"t":1795478400}}' '{"id":"l2","m":{"t":1795478400.5}}' > "$W/l"
 	printf '%s\n' '{"id":"r1","m":{"t":"2026-11-24T01:00:00.250+01:00"}}' > "$W/r"

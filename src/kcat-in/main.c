@@ -1,6 +1,7 @@
 /*
  * kin: Kafka topics to NDJSON on stdout, one message one line. With a
- * consumer group, an offset is committed only after its line was written.
+ * consumer group, an offset is committed only after its line was read
+ * from the pipe by the next program (taken.h).
  */
 #include <err.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include "lineio.h"
 #include "merge.h"
 #include "signals.h"
+#include "taken.h"
 #include "timeparse.h"
 #include "topicname.h"
 
@@ -35,6 +37,8 @@
 #define FLUSH_INTERVAL_MS	100
 #define MAX_PARTITIONS		4096
 #define KIN_BATCH		256	/* messages taken from librdkafka at once */
+/* Lines written between looks at what the pipe's reader took, under load. */
+#define TAKEN_LOOK_EVERY	4096
 /* librdkafka 2.4 made the fetch queue's back-off a setting (kin(1)). */
 #define KIN_FETCH_BACKOFF_VERSION	0x02040000
 #define KIN_FETCH_BACKOFF_MS		"10"
@@ -83,6 +87,7 @@ struct part {
 	int32_t	 partition;
 	int	 eof;
 	int64_t	 next;		/* the offset after the last line written */
+	int64_t	 read;		/* the offset after the last line read downstream */
 	/* --order time: the partition's own queue and what it delivered */
 	rd_kafka_queue_t *q;
 	rd_kafka_message_t *buf[KIN_BATCH];
@@ -112,6 +117,7 @@ struct kin {
 	int		 nonly_parts;
 	unsigned long long count_limit, written;
 	unsigned long	 rewritten;	/* values changed to fit one line */
+	unsigned long	 replaced;	/* of those, bytes not UTF-8 replaced */
 	unsigned long	 untimed;	/* merged at the Kafka timestamp: -t no time */
 	struct part	*parts;		/* assigned partitions, for -e */
 	int		 nparts;
@@ -119,6 +125,9 @@ struct kin {
 	int		 dirty;		/* lines written since the last flush */
 	int64_t		 last_flush;
 	int		 stdout_gone;	/* EPIPE: stop quietly */
+	int		 tracking;	/* with a group: commit what was read (taken.h) */
+	int		 since_look;	/* lines written since note_read */
+	struct taken	 out;
 	int		 failed;
 	int		 merge;		/* --order time */
 	struct eventtime ts;		/* -t: the time that orders the merge */
@@ -330,6 +339,8 @@ parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 		part_queue_close(&ki->parts[i]);
 		free(ki->parts[i].topic);
 	}
+	/* Lines of these partitions not read yet are read again by their next owner. */
+	taken_clear(&ki->out);
 	free(ki->parts);
 	ki->parts = NULL;
 	ki->nparts = 0;
@@ -373,42 +384,101 @@ all_at_end(const struct kin *ki)
 }
 
 /*
- * Flushes stdout and then, with a group, stores the position of every
- * assigned partition: each line before it has now left the process.
+ * With a group, stores the position of every assigned partition after the
+ * last line the next program has read (not librdkafka's position: messages
+ * taken in a batch but not written, after -c or a signal, are not done;
+ * nor kin's: lines in its buffer or in the pipe are not).
  */
+/* Moves each partition's read offset past the lines read by now. */
 static void
-flush_and_store(struct kin *ki)
+note_read(struct kin *ki)
+{
+	struct taken_line tl;
+	uint64_t upto = taken_bytes(&ki->out);
+
+	while (taken_pop(&ki->out, upto, &tl))
+		ki->parts[tl.part].read = tl.next;
+}
+
+static void
+store_read(struct kin *ki)
 {
 	rd_kafka_topic_partition_list_t *store;
 	int i;
 
-	ki->last_flush = mono_ms();
-	if (ki->stdout_gone)
+	if (!ki->tracking || ki->nparts == 0)
 		return;
-	if (out_flush() != 0) {
+	note_read(ki);
+	store = rd_kafka_topic_partition_list_new(ki->nparts);
+	for (i = 0; i < ki->nparts; i++)
+		if (ki->parts[i].read > 0)
+			rd_kafka_topic_partition_list_add(store,
+			    ki->parts[i].topic, ki->parts[i].partition)->offset =
+			    ki->parts[i].read;
+	if (store->cnt > 0)
+		rd_kafka_offsets_store(ki->rk, store);
+	rd_kafka_topic_partition_list_destroy(store);
+}
+
+/* Flushes stdout, then stores what has been read of it. */
+static void
+flush_and_store(struct kin *ki)
+{
+	ki->last_flush = mono_ms();
+	if (!ki->stdout_gone && out_flush() != 0) {
 		/* A closed pipe is a clean stop; anything else a failure. */
 		if (errno != EPIPE)
 			warn("stdout");
 		ki->stdout_gone = errno == EPIPE ? 1 : 2;
-		return;
+	} else if (!ki->stdout_gone) {
+		ki->dirty = 0;
 	}
-	ki->dirty = 0;
-	if (ki->group == NULL || ki->eos || ki->nparts == 0)
+	store_read(ki);
+}
+
+/*
+ * Nothing to write: the reader may have taken more meanwhile, or closed
+ * the pipe, which is a clean stop even when nothing comes to write.
+ */
+static void
+idle(struct kin *ki)
+{
+	if (taken_waiting(&ki->out) > 0)
+		store_read(ki);
+	if (!ki->stdout_gone && taken_reader_gone(&ki->out))
+		ki->stdout_gone = 1;
+}
+
+/*
+ * Waits, up to --drain-timeout, for the next program to read the lines
+ * still in the pipe, storing their offsets as it does: at the end, and
+ * before partitions go to another member. A reader that closed the pipe
+ * (or a second signal) ends the wait; what it did not read is said, and
+ * read again by the group.
+ */
+static void
+wait_read(struct kin *ki)
+{
+	int64_t deadline = mono_ms() + ki->drain_ms;
+	size_t left;
+
+	if (!ki->tracking)
 		return;
-	/*
-	 * After the last line written from each partition (not librdkafka's
-	 * position: messages taken in a batch but not written, after -c or a
-	 * signal, are not done).
-	 */
-	store = rd_kafka_topic_partition_list_new(ki->nparts);
-	for (i = 0; i < ki->nparts; i++)
-		if (ki->parts[i].next > 0)
-			rd_kafka_topic_partition_list_add(store,
-			    ki->parts[i].topic, ki->parts[i].partition)->offset =
-			    ki->parts[i].next;
-	if (store->cnt > 0)
-		rd_kafka_offsets_store(ki->rk, store);
-	rd_kafka_topic_partition_list_destroy(store);
+	flush_and_store(ki);
+	while (taken_waiting(&ki->out) > 0 && ki->stdout_gone != 2 &&
+	    !taken_reader_gone(&ki->out) && kp_stop_count < 2 &&
+	    mono_ms() < deadline) {
+		poll(NULL, 0, 10);
+		store_read(ki);
+	}
+	store_read(ki);
+	/* A reader that closed the pipe stopped cleanly: not a word then. */
+	if ((left = taken_waiting(&ki->out)) > 0 && ki->nparts > 0 &&
+	    ki->stdout_gone == 0 && !taken_reader_gone(&ki->out))
+		warnx("%zu line%s written %s not read by the next program "
+		    "within --drain-timeout: not committed, the group reads %s "
+		    "again", left, left == 1 ? "" : "s", left == 1 ? "was" :
+		    "were", left == 1 ? "it" : "them");
 }
 
 /*
@@ -586,12 +656,21 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 		rd_kafka_assign(rk, list);
 		return;
 	}
-	/* Revoked: what was written is committed before another member takes over. */
-	flush_and_store(ki);
-	if (!ki->eos)
+	/*
+	 * Revoked: what was read downstream is committed before another
+	 * member takes over.
+	 */
+	if (!ki->eos) {
+		if (!ki->closing)
+			wait_read(ki);
+		else
+			flush_and_store(ki);
 		commit_now(ki);
-	else if (!ki->closing)
-		eos_drain(ki);
+	} else {
+		flush_and_store(ki);
+		if (!ki->closing)
+			eos_drain(ki);
+	}
 	parts_set(ki, NULL);
 	rd_kafka_assign(rk, NULL);
 }
@@ -753,12 +832,35 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 		ki->stdout_gone = errno == EPIPE ? 1 : 2;
 		return;
 	}
-	if (pt != NULL)
+	if (pt != NULL) {
 		pt->next = m->offset + 1;
-	if (changed && ki->rewritten++ == 0)
-		warnx("%s [%" PRId32 "] at offset %" PRId64 ": value rewritten "
-		    "to fit on one line (see kin(1))",
-		    rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+		if (ki->tracking) {
+			taken_add(&ki->out, taken_position(&ki->out, stdout),
+			    (int)(pt - ki->parts), pt->next);
+			/*
+			 * Under load, the lines waiting are kept few: a look
+			 * every TAKEN_LOOK_EVERY lines written.
+			 */
+			if (++ki->since_look >= TAKEN_LOOK_EVERY) {
+				note_read(ki);
+				ki->since_look = 0;
+			}
+		}
+	}
+	if (changed) {
+		/* Text with a line break, written as a JSON string. */
+		int lossy = m->payload != NULL &&
+		    !utf8_valid(m->payload, m->len) &&
+		    json_validate(m->payload, m->len, NULL) != 0;
+
+		if (ki->rewritten++ == 0 || (lossy && ki->replaced == 0))
+			warnx("%s [%" PRId32 "] at offset %" PRId64 ": value "
+			    "rewritten to fit on one line%s (see kin(1); kin -E "
+			    "keeps every byte)", rd_kafka_topic_name(m->rkt),
+			    m->partition, m->offset, lossy ? ", its bytes that "
+			    "are not UTF-8 replaced by U+FFFD" : "");
+		ki->replaced += lossy;
+	}
 	ki->written++;
 	ki->dirty = 1;
 }
@@ -832,8 +934,11 @@ consume(struct kin *ki)
 			continue;
 		}
 		if (n <= 0) {
-			if ((batch[0] = rd_kafka_consumer_poll(ki->rk, 100)) == NULL)
+			if ((batch[0] = rd_kafka_consumer_poll(ki->rk,
+			    100)) == NULL) {
+				idle(ki);
 				continue;
+			}
 			n = rd_kafka_consume_batch_queue(q, 0, batch + 1,
 			    KIN_BATCH - 1);
 			n = n < 0 ? 1 : n + 1;
@@ -1077,6 +1182,8 @@ consume_merged(struct kin *ki)
 			break;
 		if (ki->dirty)
 			flush_and_store(ki);
+		else
+			idle(ki);
 		pfd.fd = ki->wake[0];
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, wait_ms >= 0 && wait_ms < 100 ?
@@ -1292,6 +1399,12 @@ main(int argc, char *argv[])
 	ki.seen = rd_kafka_topic_partition_list_new(16);
 
 	kp_signals_install();
+	taken_init(&ki.out, STDOUT_FILENO);
+	if (ki.group != NULL && !ki.eos) {
+		/* What the next program reads of stdout is what is committed. */
+		ki.tracking = 1;
+		stdout = taken_stream(&ki.out);
+	}
 	out_init();
 	switch (kconf_wait_for_brokers(ki.rk, connect_timeout)) {
 	case 1:
@@ -1329,11 +1442,21 @@ main(int argc, char *argv[])
 		eos_drain(&ki);
 		ki.closing = 1;
 	}
-	if (ki.group != NULL && !ki.eos && !ki.stdout_gone)
+	if (ki.tracking) {
+		/* What the next program read, also after it closed the pipe. */
+		wait_read(&ki);
 		commit_now(&ki);
+		ki.closing = 1;
+	}
 	rd_kafka_consumer_close(ki.rk);
-	if (ki.rewritten > 1)
-		warnx("%lu values rewritten to fit on one line", ki.rewritten);
+	if (ki.replaced > 0)
+		warnx("%lu value%s rewritten to fit on one line, %lu with bytes "
+		    "that are not UTF-8 replaced by U+FFFD: kin -E keeps every "
+		    "byte", ki.rewritten, ki.rewritten == 1 ? "" : "s",
+		    ki.replaced);
+	else if (ki.rewritten > 0)
+		warnx("%lu value%s rewritten to fit on one line: kin -E keeps "
+		    "every byte", ki.rewritten, ki.rewritten == 1 ? "" : "s");
 	if (ki.untimed > 1)
 		warnx("%lu records whose %s is no time merged at their Kafka "
 		    "timestamps", ki.untimed, ki.ts.path.text);
@@ -1350,6 +1473,7 @@ main(int argc, char *argv[])
 		close(ki.wake[1]);
 	}
 	rd_kafka_topic_partition_list_destroy(ki.seen);
+	taken_free(&ki.out);
 	free(ki.only_parts);
 	free(ki.group_json);
 	free(ki.gen_json);

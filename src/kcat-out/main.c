@@ -139,6 +139,15 @@ line_timestamp(const struct kout *ko, const char *line, size_t len,
  * own words are not to be had (librdkafka 2.12 frees them before the
  * delivery report), so the reason is its error and the line's timestamp.
  */
+static int
+batch_refusal(rd_kafka_resp_err_t e)
+{
+	return e == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP ||
+	    e == RD_KAFKA_RESP_ERR__INVALID_DIFFERENT_RECORD ||
+	    e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+	    e == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE;
+}
+
 static void
 refused(struct kout *ko, const rd_kafka_message_t *m, unsigned long lineno)
 {
@@ -159,17 +168,67 @@ refused(struct kout *ko, const rd_kafka_message_t *m, unsigned long lineno)
 	ko->refused++;
 }
 
+/*
+ * -E: the envelope line of a message in flight, its opaque, for the
+ * rejects file should it not be delivered (the message holds only what
+ * the envelope decoded to).
+ */
+struct envelope_line {
+	unsigned long	 lineno;
+	size_t		 len;
+	char		 line[];
+};
+
+static struct envelope_line *
+envelope_line_new(unsigned long lineno, const char *line, size_t len)
+{
+	struct envelope_line *el;
+
+	if ((el = malloc(sizeof(*el) + len)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
+	el->lineno = lineno;
+	el->len = len;
+	memcpy(el->line, line, len);
+	return el;
+}
+
+/*
+ * A line that was not delivered: named on stderr (the first 100), counted
+ * as failed, and kept in the --rejects file with its reason, so that it
+ * can be produced again.
+ */
+static void
+not_delivered(struct kout *ko, unsigned long lineno, const char *line,
+    size_t len, const char *what, const char *topic, rd_kafka_resp_err_t e)
+{
+	char reason[512];
+
+	snprintf(reason, sizeof(reason), "%s %s: %s", what, topic,
+	    rd_kafka_err2str(e));
+	if (ko->failed < FAILED_SHOWN)
+		ko->failed_lines[ko->failed] = lineno;
+	ko->failed++;
+	if (ko->failed <= 100)
+		warnx("<stdin>:%lu: %s", lineno, reason);
+	if (line != NULL)
+		rejects_keep(&ko->rejects, "<stdin>", lineno, line, len,
+		    reason);
+}
+
 static void
 on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	struct kout *ko = opaque;
-	unsigned long lineno = (unsigned long)(uintptr_t)m->_private;
+	struct envelope_line *el = ko->envelope ? m->_private : NULL;
+	unsigned long lineno = el != NULL ? el->lineno :
+	    (unsigned long)(uintptr_t)m->_private;
 	/* Outside -E and --eos, a message is its line, and can be set aside. */
 	int is_line = !ko->envelope && !ko->eos_mode;
 
 	(void)rk;
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		ko->delivered++;
+		free(el);
 		return;
 	}
 	/* Not allowed to write (authorisation): read no more, exit 2. */
@@ -178,27 +237,36 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	/*
 	 * The broker refused the line itself: alone in its batch, or named
 	 * among several refused (INVALID_RECORD). Otherwise the batch is to
-	 * blame and the line goes again (retry.h).
+	 * blame and the line goes again (retry.h). A batch too large for
+	 * the topic's max.message.bytes is refused whole as well, good lines
+	 * and all; halves of it get through.
 	 */
 	if (is_line && (m->err == RD_KAFKA_RESP_ERR_INVALID_RECORD ||
-	    (ko->alone && (m->err == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP ||
-	    m->err == RD_KAFKA_RESP_ERR__INVALID_DIFFERENT_RECORD)))) {
+	    (ko->alone && batch_refusal(m->err)))) {
 		refused(ko, m, lineno);
 		return;
 	}
-	if (is_line && (m->err == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP ||
-	    m->err == RD_KAFKA_RESP_ERR__INVALID_DIFFERENT_RECORD) &&
+	if (is_line && batch_refusal(m->err) &&
 	    rd_kafka_message_status(m) == RD_KAFKA_MSG_STATUS_NOT_PERSISTED) {
 		retry_keep(&ko->retry, m);
 		ko->accepted--;		/* until it is produced again */
 		return;
 	}
-	if (ko->failed < FAILED_SHOWN)
-		ko->failed_lines[ko->failed] = lineno;
-	ko->failed++;
-	if (ko->failed <= 100)
-		warnx("<stdin>:%lu: not delivered to %s: %s", lineno,
-		    rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+	if (is_line) {
+		not_delivered(ko, lineno, m->payload, m->len, "not delivered to",
+		    rd_kafka_topic_name(m->rkt), m->err);
+	} else if (el != NULL) {
+		not_delivered(ko, lineno, el->line, el->len, "not delivered to",
+		    rd_kafka_topic_name(m->rkt), m->err);
+		free(el);
+	} else {
+		/*
+		 * --eos: its transaction cannot commit; it aborts, and the
+		 * line is read again from the offsets committed before.
+		 */
+		not_delivered(ko, lineno, NULL, 0, "not delivered to",
+		    rd_kafka_topic_name(m->rkt), m->err);
+	}
 }
 
 static void
@@ -324,16 +392,12 @@ record_exprs(struct kout *ko, const void *value, size_t value_len,
 	return 0;
 }
 
-/* One failure to enqueue: reported here, counted as failed. */
+/* One failure to enqueue: reported, counted as failed, the line kept. */
 static void
-enqueue_failed(struct kout *ko, unsigned long lineno, const char *topic,
-    rd_kafka_resp_err_t e)
+enqueue_failed(struct kout *ko, unsigned long lineno, const char *line,
+    size_t len, const char *topic, rd_kafka_resp_err_t e)
 {
-	if (ko->failed < FAILED_SHOWN)
-		ko->failed_lines[ko->failed] = lineno;
-	ko->failed++;
-	warnx("<stdin>:%lu: not produced to %s: %s", lineno, topic,
-	    rd_kafka_err2str(e));
+	not_delivered(ko, lineno, line, len, "not produced to", topic, e);
 	/* Not allowed to write (authorisation): read no more, exit 2. */
 	if (kconf_refusal(e))
 		kp_stop_signal = -1;
@@ -341,16 +405,21 @@ enqueue_failed(struct kout *ko, unsigned long lineno, const char *topic,
 
 /*
  * Produces one message, waiting while librdkafka's queue is full: input is
- * held back, never dropped. Returns 0, or -1 after reporting the line.
+ * held back, never dropped. Returns 0, or -1 after reporting the line,
+ * line[0..len), which goes to the rejects file.
  */
 static int
-produce(struct kout *ko, unsigned long lineno, const char *topic,
+produce(struct kout *ko, unsigned long lineno, const char *line, size_t len,
+    const char *topic,
     int32_t partition, const void *value, size_t value_len, const void *key,
     size_t key_len, rd_kafka_headers_t **headers, int64_t timestamp)
 {
 	rd_kafka_topic_t *rkt = topic_handle(ko, topic);
 	rd_kafka_resp_err_t e;
+	void *opaque = (void *)(uintptr_t)lineno;
 
+	if (ko->envelope)
+		opaque = envelope_line_new(lineno, line, len);
 	for (;;) {
 		e = rd_kafka_producev(ko->rk,
 		    RD_KAFKA_V_RKT(rkt),
@@ -360,7 +429,7 @@ produce(struct kout *ko, unsigned long lineno, const char *topic,
 		    RD_KAFKA_V_KEY(key, key_len),
 		    RD_KAFKA_V_HEADERS(*headers),
 		    RD_KAFKA_V_TIMESTAMP(timestamp > 0 ? timestamp : 0),
-		    RD_KAFKA_V_OPAQUE((void *)(uintptr_t)lineno),
+		    RD_KAFKA_V_OPAQUE(opaque),
 		    RD_KAFKA_V_END);
 		if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
 			break;
@@ -368,7 +437,9 @@ produce(struct kout *ko, unsigned long lineno, const char *topic,
 	}
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		/* Never accepted: reported here, counted as failed. */
-		enqueue_failed(ko, lineno, topic, e);
+		enqueue_failed(ko, lineno, line, len, topic, e);
+		if (ko->envelope)
+			free(opaque);
 		ko->accepted++;
 		return -1;
 	}
@@ -419,8 +490,9 @@ retry_group(struct kout *ko, struct retry_line *lines, size_t n,
 		    &timestamp, why) != 0)
 			timestamp = 0;
 		ko->alone = n == 1;
-		produce(ko, r->lineno, r->topic, r->partition, r->value,
-		    r->value_len, r->key, r->key_len, &r->headers, timestamp);
+		produce(ko, r->lineno, r->value, r->value_len, r->topic,
+		    r->partition, r->value, r->value_len, r->key, r->key_len,
+		    &r->headers, timestamp);
 	}
 	rc = settle(ko);
 	ko->alone = 0;
@@ -539,8 +611,8 @@ produce_one(struct kout *ko, const rd_kafka_message_t *m, int32_t partition)
 {
 	rd_kafka_headers_t *headers = NULL;
 
-	produce(ko, (unsigned long)(uintptr_t)m->_private, ko->topic, partition,
-	    m->payload, m->len, NULL, 0, &headers, 0);
+	produce(ko, (unsigned long)(uintptr_t)m->_private, m->payload, m->len,
+	    ko->topic, partition, m->payload, m->len, NULL, 0, &headers, 0);
 }
 
 /*
@@ -588,7 +660,7 @@ batch_flush(struct kout *ko)
 			produce_one(ko, m, partition);
 		} else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			enqueue_failed(ko, (unsigned long)(uintptr_t)m->_private,
-			    ko->topic, m->err);
+			    m->payload, m->len, ko->topic, m->err);
 		}
 	}
 }
@@ -688,8 +760,8 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		    why_topic);
 		goto done;
 	}
-	produce(ko, lineno, topic, partition, value, value_len, key, key_len,
-	    &headers, timestamp);
+	produce(ko, lineno, line, len, topic, partition, value, value_len, key,
+	    key_len, &headers, timestamp);
 done:
 	if (headers != NULL)
 		rd_kafka_headers_destroy(headers);
@@ -779,6 +851,7 @@ drain(struct kout *ko)
 	for (i = 0; i < ko->retry.n; i++) {
 		ko->accepted++;
 		enqueue_failed(ko, ko->retry.lines[i].lineno,
+		    ko->retry.lines[i].value, ko->retry.lines[i].value_len,
 		    ko->retry.lines[i].topic, RD_KAFKA_RESP_ERR__PURGE_QUEUE);
 	}
 	retry_list_free(&ko->retry);

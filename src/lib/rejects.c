@@ -4,6 +4,8 @@
 
 #include <jv.h>
 
+#include "base64.h"
+#include "jsonscan.h"
 #include "kp.h"
 #include "rejects.h"
 
@@ -18,8 +20,40 @@ rejects_open(struct rejects *rj, const char *path, int strict)
 	rj->defer_exit = 0;
 	rj->stopped = 0;
 	rj->count = 0;
+	rj->kept = 0;
 	if (path != NULL && (rj->file = fopen(path, "a")) == NULL)
 		err(KP_EXIT_USAGE, "%s", path);
+}
+
+/*
+ * One object a line: the bytes themselves as "raw" when they are UTF-8, or
+ * as "raw_base64" when not, since a JSON string cannot hold them and the
+ * line must be replayable byte for byte.
+ */
+static void
+rejects_write(struct rejects *rj, const char *source, unsigned long lineno,
+    const char *line, size_t len, const char *reason)
+{
+	jv rec = jv_object(), out;
+
+	if (rj->file == NULL)
+		return;
+	rec = jv_object_set(rec, jv_string("source"), jv_string(source));
+	rec = jv_object_set(rec, jv_string("line"), jv_number((double)lineno));
+	rec = jv_object_set(rec, jv_string("reason"), jv_string(reason));
+	if (utf8_valid(line, len)) {
+		rec = jv_object_set(rec, jv_string("raw"),
+		    jv_string_sized(line, (int)len));
+	} else {
+		char *b64 = base64_encode(line, len);
+
+		rec = jv_object_set(rec, jv_string("raw_base64"),
+		    jv_string(b64));
+		free(b64);
+	}
+	out = jv_dump_string(rec, 0);
+	fprintf(rj->file, "%s\n", jv_string_value(out));
+	jv_free(out);
 }
 
 void
@@ -31,25 +65,21 @@ rejects_add(struct rejects *rj, const char *source, unsigned long lineno,
 		warnx("%s:%lu: %s", source, lineno, reason);
 	else if (rj->count == REJECTS_SHOWN + 1)
 		warnx("more bad lines: only counted from here on");
-	if (rj->file != NULL) {
-		jv rec = jv_object();
-
-		rec = jv_object_set(rec, jv_string("source"), jv_string(source));
-		rec = jv_object_set(rec, jv_string("line"),
-		    jv_number((double)lineno));
-		rec = jv_object_set(rec, jv_string("reason"), jv_string(reason));
-		rec = jv_object_set(rec, jv_string("raw"),
-		    jv_string_sized(line, (int)len));
-		jv out = jv_dump_string(rec, 0);
-		fprintf(rj->file, "%s\n", jv_string_value(out));
-		jv_free(out);
-	}
+	rejects_write(rj, source, lineno, line, len, reason);
 	if (rj->strict && rj->defer_exit) {
 		rj->stopped = 1;
 	} else if (rj->strict) {
 		rejects_close(rj);
 		errx(KP_EXIT_FAIL, "stopped at the first bad line (--strict)");
 	}
+}
+
+void
+rejects_keep(struct rejects *rj, const char *source, unsigned long lineno,
+    const char *line, size_t len, const char *reason)
+{
+	rj->kept++;
+	rejects_write(rj, source, lineno, line, len, reason);
 }
 
 int

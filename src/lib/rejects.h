@@ -18,17 +18,27 @@ struct rejects {
 	 */
 	int		 defer_exit;
 	int		 stopped;
-	unsigned long	 count;
+	unsigned long	 count;		/* bad lines */
+	unsigned long	 kept;		/* lines kept by rejects_keep */
 };
 
 /* Opens path for appending (NULL: no file). Exits 2 if it cannot. */
 void	rejects_open(struct rejects *, const char *path, int strict);
 /*
  * Reports a bad line. The rejects file gets one JSON object per line:
- * {"source":..,"line":..,"reason":..,"raw":..}. With --strict the tool
+ * {"source":..,"line":..,"reason":..,"raw":..}, the line's bytes in "raw"
+ * when they are UTF-8, else in "raw_base64" instead (base64, RFC 4648), so
+ * that every line can be replayed byte for byte. With --strict the tool
  * exits 1 here, unless defer_exit is set.
  */
 void	rejects_add(struct rejects *, const char *source, unsigned long lineno,
+	    const char *line, size_t len, const char *reason);
+/*
+ * Keeps a line that is not bad but did not get through (kout: not
+ * delivered), in the same form, for the caller that has already said so
+ * on stderr: counted in kept, not in count, and never a --strict stop.
+ */
+void	rejects_keep(struct rejects *, const char *source, unsigned long lineno,
 	    const char *line, size_t len, const char *reason);
 /* Closes the file; returns -1 if what was written to it was lost. */
 int	rejects_close(struct rejects *);

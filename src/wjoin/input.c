@@ -51,6 +51,7 @@ inputs_init(struct inputs *ins, int left_fd, const char *left_name,
 	}
 	ins->join = join;
 	ins->rj = rj;
+	ins->strict_side = -1;
 	ins->pos = pos;
 }
 
@@ -145,6 +146,15 @@ take(struct inputs *ins, struct input *in)
 		    in->len, why);
 		if (rc == 0)
 			positions_done(ins->pos, &in->pos);
+		if (ins->rj->stopped) {
+			/*
+			 * --strict: the input ends at its first bad line; what
+			 * came before it is joined to the end (main.c).
+			 */
+			ins->strict_side = in->side;
+			ended(ins, in);
+			return;
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ struct inputs {
 	struct rejects	*rj;		/* takes the bad lines */
 	struct positions *pos;		/* source positions of --eos records */
 	int		 pause_at_end;	/* --state: an end is a stop, not the end */
+	int		 strict_side;	/* --strict: the side that ended at a bad line, or -1 */
 	struct input	*waiting;	/* INPUTS_WAIT: the side to wait for */
 	int64_t		 wait_until;	/* INPUTS_WAIT: until when (mono_ms) */
 };

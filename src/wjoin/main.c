@@ -215,6 +215,23 @@ stop_now(struct run *run)
 	return kp_stop_reading(&run->drain_until);
 }
 
+/*
+ * --strict: a bad output line stops the join at once. A bad input line
+ * ends that input there (input.c), and the join goes on reading the other
+ * until no record read before the bad line can meet a partner any more:
+ * its side's store is empty, the other input's watermark having passed
+ * them all, or the other input having ended.
+ */
+static int
+strict_stop(const struct run *run)
+{
+	int side = run->inputs.strict_side;
+
+	if (!run->rj.stopped)
+		return 0;
+	return side < 0 || run->join.store[side].count == 0;
+}
+
 /* Idleness and --stats, by the wall clock. */
 static void
 tick(struct run *run)
@@ -450,10 +467,17 @@ main(int argc, char *argv[])
 			warnx("--state %s: %ld record%s of the last run back in "
 			    "the window", run.state_path, n, n == 1 ? "" : "s");
 	}
+	/*
+	 * From here a --strict stop lets what came before the bad line be
+	 * joined (strict_stop); a bad line of the state file stopped at
+	 * once, the file kept.
+	 */
+	run.rj.defer_exit = 1;
 	run.stats_due = mono_ms() + run.stats_ms;
 	out_init();
 
-	while (!stop_now(&run) && !ferror(stdout) && !failed) {
+	while (!stop_now(&run) && !ferror(stdout) && !failed &&
+	    !strict_stop(&run)) {
 		side = inputs_next(&run.inputs, &failed);
 		if (side == SIDE_LEFT || side == SIDE_RIGHT) {
 			join_next(&run, side);
@@ -494,7 +518,10 @@ main(int argc, char *argv[])
 		    late, late == 1 ? "" : "s", run.join.n.late[SIDE_LEFT],
 		    run.join.n.late[SIDE_RIGHT],
 		    run.late != NULL ? "" : "; --late FILE keeps them");
-	if (run.rj.count > 0) {
+	if (run.rj.stopped) {
+		warnx("stopped at the first bad line (--strict)");
+		status = KP_EXIT_FAIL;
+	} else if (run.rj.count > 0) {
 		warnx("%lu bad line%s set aside", run.rj.count,
 		    run.rj.count == 1 ? "" : "s");
 		status = KP_EXIT_FAIL;

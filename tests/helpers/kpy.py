@@ -3,10 +3,12 @@
 
   kpy.py produce BROKERS TOPIC < lines     one message per stdin line, bytes unchanged
   kpy.py consume BROKERS TOPIC COUNT       prints COUNT message values, one per line
+  kpy.py committed BROKERS GROUP TOPIC     "PARTITION OFFSET" a line, the offset the
+                                           group committed, or - if none
 """
 import sys
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 
 def produce(brokers, topic):
@@ -38,8 +40,19 @@ def consume(brokers, topic, count):
         sys.exit("kpy: only %d of %d messages" % (got, count))
 
 
+def committed(brokers, group, topic):
+    consumer = KafkaConsumer(bootstrap_servers=brokers, group_id=group,
+                             enable_auto_commit=False)
+    for p in sorted(consumer.partitions_for_topic(topic) or ()):
+        offset = consumer.committed(TopicPartition(topic, p))
+        print(p, "-" if offset is None else offset)
+    consumer.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "produce":
         produce(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "committed":
+        committed(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         consume(sys.argv[2], sys.argv[3], int(sys.argv[4]))
