@@ -84,3 +84,11 @@ run_unit() {
 @test "unit: kin_taken_test" {
 	run_unit kin_taken_test
 }
+
+@test "unit: kconf_test" {
+	run_unit kconf_test
+}
+
+@test "unit: kin_merge_test" {
+	run_unit kin_merge_test
+}
