@@ -427,3 +427,21 @@ produce_spread() {
 	assert_success
 	[ $((SECONDS - t0)) -lt 4 ]
 }
+
+@test "kin -g on a topic written in transactions commits past the last commit marker: lag 0, so a drain ends; a record after it is read" {
+	[ "$(broker_kind)" = real ] || skip "the embedded broker's transactions are skin-deep (kbroker(1))"
+	ktopic create -p 1 "$T"
+	# 10 transactions of 3 records: the log ends in a marker (offset 39).
+	with_timeout 60 "$KP_ROOT/tests/helpers/txn-write.py" "$KAFKA_BROKERS" "$T" 10 3
+	for order in time fetch; do
+		run --separate-stderr with_timeout 60 kin --order "$order" -g "g_$order$T" -e "$T"
+		assert_success
+		assert_equal "${#lines[@]}" 30
+		run ktopic -J lag -g "g_$order$T" "$T"
+		[ "$(jq -c '[.committed, .end, .lag]' <<<"$output")" = '[40,40,0]' ]
+	done
+	# Nothing skipped: a plain record after the marker is the next one read.
+	echo '{"n":31}' | kout "$T"
+	run --separate-stderr with_timeout 60 kin -g "g_time$T" -e "$T"
+	assert_output '{"n":31}'
+}

@@ -216,6 +216,27 @@ squeeze() {
 	assert_equal "$(jq -c "select(.result != ($JQ_RULE))" out)" ""
 }
 
+@test "workflow: up --eos with the join: down --drain ends (the join's consumers commit past the markers), status counts records" {
+	need_broker
+	[ "$(broker_kind)" = real ] ||
+	    skip "the embedded broker's transactions never commit the group's offsets (kbroker(1))"
+	run with_timeout 60 kpipes up --eos --producer -r 20 -n 200 -s C,D
+	assert_success
+	wait_for 60 state_is producer finished
+	wait_for 60 more_than "${P}D_input_ready" 100
+	# C_output is written in transactions: its offsets outnumber its records.
+	run with_timeout 60 kpipes status -i 0.5
+	assert_success
+	echo "$output" | grep "^${P}C_output " >&3 || true
+	assert_line --regexp "^${P}C_output +100 "
+	start=$SECONDS
+	run with_timeout 120 kpipes down --drain -t 60
+	assert_success
+	echo "# down --drain took $((SECONDS - start)) s" >&3
+	refute_output --partial "behind"
+	nothing_left
+}
+
 @test "workflow: down kills what a killed supervisor left behind" {
 	need_broker
 	run with_timeout 60 kpipes up -s A --no-join

@@ -126,6 +126,7 @@ struct kin {
 	int64_t		 last_flush;
 	int		 stdout_gone;	/* EPIPE: stop quietly */
 	int		 tracking;	/* with a group: commit what was read (taken.h) */
+	int		 dropped;	/* a message taken was not written (a stop) */
 	int		 since_look;	/* lines written since note_read */
 	struct taken	 out;
 	int		 failed;
@@ -352,6 +353,7 @@ parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 		if ((ki->parts[i].topic = strdup(list->elems[i].topic)) == NULL)
 			err(KP_EXIT_FAIL, NULL);
 		ki->parts[i].partition = list->elems[i].partition;
+		ki->parts[i].eof_at = -1;
 		if (ki->merge)
 			part_queue_open(ki, &ki->parts[i]);
 	}
@@ -404,17 +406,34 @@ static void
 store_read(struct kin *ki)
 {
 	rd_kafka_topic_partition_list_t *store;
+	const struct part *pt;
 	int i;
 
 	if (!ki->tracking || ki->nparts == 0)
 		return;
 	note_read(ki);
 	store = rd_kafka_topic_partition_list_new(ki->nparts);
-	for (i = 0; i < ki->nparts; i++)
-		if (ki->parts[i].read > 0)
-			rd_kafka_topic_partition_list_add(store,
-			    ki->parts[i].topic, ki->parts[i].partition)->offset =
-			    ki->parts[i].read;
+	/*
+	 * A partition at its end, every line of it read, nothing taken and
+	 * not written, is done up to where the end was met: past the
+	 * transaction markers (and aborted records) after its last record.
+	 * A topic written in transactions ends in a marker, which "after the
+	 * last line" would leave as lag 1 for ever; Kafka's own consumer
+	 * commits its position, past it. (librdkafka's position is no help:
+	 * with a partition's own queue it runs one past the end.)
+	 */
+	for (i = 0; i < ki->nparts; i++) {
+		int64_t off;
+
+		pt = &ki->parts[i];
+		off = pt->read;
+		if (off > 0 && !ki->dropped && pt->nbuf == 0 &&
+		    pt->read == pt->next && pt->eof_at > off)
+			off = pt->eof_at;
+		if (off > 0)
+			rd_kafka_topic_partition_list_add(store, pt->topic,
+			    pt->partition)->offset = off;
+	}
 	if (store->cnt > 0)
 		rd_kafka_offsets_store(ki->rk, store);
 	rd_kafka_topic_partition_list_destroy(store);
@@ -834,6 +853,7 @@ write_message(struct kin *ki, rd_kafka_message_t *m)
 	}
 	if (pt != NULL) {
 		pt->next = m->offset + 1;
+		pt->eof_at = -1;
 		if (ki->tracking) {
 			taken_add(&ki->out, taken_position(&ki->out, stdout),
 			    (int)(pt - ki->parts), pt->next);
@@ -882,8 +902,10 @@ take_message(struct kin *ki, rd_kafka_message_t *m)
 		 * another, rarely all at once (a producer that goes round the
 		 * partitions kept kin -e reading for ever).
 		 */
-		if (pt != NULL)
+		if (pt != NULL) {
 			pt->eof = 1;
+			pt->eof_at = m->offset;
+		}
 		return ki->exit_at_end && all_at_end(ki);
 	}
 	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -944,8 +966,14 @@ consume(struct kin *ki)
 			n = n < 0 ? 1 : n + 1;
 		}
 		for (i = 0; i < n; i++) {
+			unsigned long before = ki->written;
+
 			if (!stop)
 				stop = take_message(ki, batch[i]);
+			/* Taken, not written (a stop): not done. */
+			if (batch[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+			    ki->written == before)
+				ki->dropped = 1;
 			rd_kafka_message_destroy(batch[i]);
 		}
 		if (mono_ms() - ki->last_flush >= FLUSH_INTERVAL_MS)
