@@ -56,6 +56,18 @@
  * was out waits for it (kin(1), Order).
  */
 #define KIN_FETCH_WAIT_MS	"50"
+/*
+ * A group's session: a member that stops without a word is given up after
+ * this long, not librdkafka's 45 s (6 s is the least a Kafka broker takes
+ * by default), and the embedded broker makes a member joining after
+ * another left wait 1 s less than it (kin(1), Joining and leaving).
+ */
+#define KIN_SESSION_TIMEOUT_MS	"6000"
+#define KIN_HEARTBEAT_MS	"1000"
+/* How long a leave with nothing else to do waits for its answer. */
+#define KIN_LEAVE_WAIT_MS	2000
+/* A join that has waited this long is said, once. */
+#define KIN_JOIN_NOTE_MS	10000
 
 enum { OPT_MAX_HOLD = 256, OPT_ORDER, OPT_TS_UNIT };
 
@@ -111,6 +123,8 @@ struct kin {
 	char		*gen_json;	/* --eos: ,generation,"member" of this assignment */
 	int64_t		 drain_ms;	/* --eos: how long a revoke waits for kout */
 	int		 closing;	/* --eos: drained before leaving the group */
+	int64_t		 joining_since;	/* mono ms a join began, or 0 */
+	int		 join_said;	/* that it takes long */
 	enum offset_kind offset_kind;
 	int64_t		 offset_value;
 	int32_t		*only_parts;	/* -p, or NULL for all */
@@ -666,6 +680,8 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	struct kin *ki = opaque;
 
 	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		ki->joining_since = 0;
+		ki->join_said = 0;
 		if (ki->eos)
 			eos_generation(ki);
 		apply_offsets(ki, list);
@@ -692,6 +708,24 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	}
 	parts_set(ki, NULL);
 	rd_kafka_assign(rk, NULL);
+	ki->joining_since = mono_ms();
+}
+
+/*
+ * Says once that joining the group takes long: the coordinator answers a
+ * join only when every member it knows has rejoined or timed out, and
+ * until then this process reads nothing, silently.
+ */
+static void
+join_note(struct kin *ki)
+{
+	if (ki->joining_since == 0 || ki->join_said ||
+	    mono_ms() - ki->joining_since < KIN_JOIN_NOTE_MS)
+		return;
+	ki->join_said = 1;
+	warnx("%s: still joining the group after %d s: its coordinator waits "
+	    "for the other members to rejoin or to time out (kin(1), Joining "
+	    "and leaving)", ki->group, KIN_JOIN_NOTE_MS / 1000);
 }
 
 static void
@@ -704,6 +738,14 @@ on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 		ki->failed = 1;
 		kp_stop_signal = -1;
 	}
+}
+
+/* A setting's value, or "" if this librdkafka has no such setting. */
+static const char *
+conf_value(rd_kafka_conf_t *conf, const char *key, char *buf, size_t size)
+{
+	return rd_kafka_conf_get(conf, key, buf, &size) == RD_KAFKA_CONF_OK ?
+	    buf : "";
 }
 
 /* Without a group: assign every (or each -p) partition of the topics. */
@@ -956,6 +998,7 @@ consume(struct kin *ki)
 			continue;
 		}
 		if (n <= 0) {
+			join_note(ki);
 			if ((batch[0] = rd_kafka_consumer_poll(ki->rk,
 			    100)) == NULL) {
 				idle(ki);
@@ -1212,6 +1255,7 @@ consume_merged(struct kin *ki)
 			flush_and_store(ki);
 		else
 			idle(ki);
+		join_note(ki);
 		pfd.fd = ki->wake[0];
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, wait_ms >= 0 && wait_ms < 100 ?
@@ -1224,6 +1268,45 @@ consume_merged(struct kin *ki)
 	rd_kafka_queue_destroy(q);
 }
 
+/*
+ * Leaves the group (the revoke commits what was written) and returns 0
+ * once closed, or -1 if the leave has had no answer for KIN_LEAVE_WAIT_MS
+ * after the revoke. A coordinator handles a connection's requests one at
+ * a time, so a leave sent while this member's join waits there is answered
+ * only when the join completes: when the other members have rejoined or
+ * timed out, up to max.poll.interval.ms (5 min). librdkafka would wait 5 s
+ * for that answer, then say it timed out. The leave needs no answer: once
+ * sent, it is acted on when the join completes.
+ */
+static int
+consumer_close(struct kin *ki)
+{
+	rd_kafka_queue_t *q = rd_kafka_queue_new(ki->rk);
+	rd_kafka_message_t *m;
+	rd_kafka_error_t *error;
+	int64_t since = mono_ms();
+
+	if ((error = rd_kafka_consumer_close_queue(ki->rk, q)) != NULL) {
+		/* A fatal error: rd_kafka_destroy() closes without callbacks. */
+		rd_kafka_error_destroy(error);
+		rd_kafka_queue_destroy(q);
+		return 0;
+	}
+	while (!rd_kafka_consumer_closed(ki->rk)) {
+		/* Serves the revoke; a message left is neither written nor stored. */
+		if ((m = rd_kafka_consume_queue(q, 100)) != NULL) {
+			rd_kafka_message_destroy(m);
+			continue;
+		}
+		if (ki->joining_since > since)	/* the revoke's end */
+			since = ki->joining_since;
+		if (mono_ms() - since >= KIN_LEAVE_WAIT_MS)
+			break;
+	}
+	rd_kafka_queue_destroy(q);
+	return rd_kafka_consumer_closed(ki->rk) ? 0 : -1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1231,8 +1314,8 @@ main(int argc, char *argv[])
 	struct kconf kc;
 	rd_kafka_conf_t *conf;
 	rd_kafka_topic_partition_list_t *subs;
-	char errstr[512], why_topic[TOPIC_WHY_MAX];
-	int ch, i, status = KP_EXIT_OK;
+	char errstr[512], why_topic[TOPIC_WHY_MAX], val[256];
+	int ch, i, closed, status = KP_EXIT_OK;
 	int64_t connect_timeout = 30000;
 	const char *ts_path = EVENTTIME_DEFAULT_PATH, *ts_unit = NULL;
 
@@ -1403,6 +1486,21 @@ main(int argc, char *argv[])
 		kconf_default(&kc, "auto.commit.interval.ms", "1000");
 		kconf_default(&kc, "auto.offset.reset",
 		    ki.offset_kind == OFS_END ? "latest" : "earliest");
+		kconf_default(&kc, "session.timeout.ms", KIN_SESSION_TIMEOUT_MS);
+		kconf_default(&kc, "heartbeat.interval.ms", KIN_HEARTBEAT_MS);
+		/*
+		 * kin takes and gives back whole assignments; librdkafka
+		 * refuses that, without a word, where a rebalance hands out
+		 * increments: the consumer protocol (KIP-848), cooperative
+		 * assignors.
+		 */
+		if (strcmp(conf_value(kc.conf, "group.protocol", val,
+		    sizeof(val)), "consumer") == 0 ||
+		    strstr(conf_value(kc.conf, "partition.assignment.strategy",
+		    val, sizeof(val)), "cooperative") != NULL)
+			errx(KP_EXIT_USAGE, "group.protocol=consumer and "
+			    "cooperative assignors are not supported: kin takes "
+			    "and gives back whole assignments");
 	} else {
 		/*
 		 * librdkafka's consumer wants a group id even for assign(); it
@@ -1453,6 +1551,7 @@ main(int argc, char *argv[])
 		if (rd_kafka_subscribe(ki.rk, subs) != RD_KAFKA_RESP_ERR_NO_ERROR)
 			errx(KP_EXIT_FAIL, "cannot subscribe");
 		rd_kafka_topic_partition_list_destroy(subs);
+		ki.joining_since = mono_ms();
 	} else {
 		assign_topics(&ki, argv, argc, connect_timeout);
 	}
@@ -1476,7 +1575,7 @@ main(int argc, char *argv[])
 		commit_now(&ki);
 		ki.closing = 1;
 	}
-	rd_kafka_consumer_close(ki.rk);
+	closed = consumer_close(&ki) == 0;
 	if (ki.replaced > 0)
 		warnx("%lu value%s rewritten to fit on one line, %lu with bytes "
 		    "that are not UTF-8 replaced by U+FFFD: kin -E keeps every "
@@ -1505,6 +1604,13 @@ main(int argc, char *argv[])
 	free(ki.only_parts);
 	free(ki.group_json);
 	free(ki.gen_json);
+	/*
+	 * A leave still unanswered: rd_kafka_destroy() would wait for it
+	 * (consumer_close()). What was written is committed and stdout is
+	 * closed; the kernel closes the connection after the leave.
+	 */
+	if (!closed)
+		_exit(status);
 	rd_kafka_destroy(ki.rk);
 	return status;
 }
