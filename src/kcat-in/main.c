@@ -1269,7 +1269,7 @@ consume_merged(struct kin *ki)
 }
 
 /*
- * Leaves the group (the revoke commits what was written) and returns 0
+ * Leaves the group (the revoke commits what was read) and returns 0
  * once closed, or -1 if the leave has had no answer for KIN_LEAVE_WAIT_MS
  * after the revoke. A coordinator handles a connection's requests one at
  * a time, so a leave sent while this member's join waits there is answered
@@ -1293,12 +1293,13 @@ consumer_close(struct kin *ki)
 		return 0;
 	}
 	while (!rd_kafka_consumer_closed(ki->rk)) {
-		/* Serves the revoke; a message left is neither written nor stored. */
+		/* Serves the revoke; a message left is not written, not stored. */
 		if ((m = rd_kafka_consume_queue(q, 100)) != NULL) {
 			rd_kafka_message_destroy(m);
 			continue;
 		}
-		if (ki->joining_since > since)	/* the revoke's end */
+		/* A revoke served: the wait counts from its end. */
+		if (ki->joining_since > since)
 			since = ki->joining_since;
 		if (mono_ms() - since >= KIN_LEAVE_WAIT_MS)
 			break;
@@ -1606,7 +1607,7 @@ main(int argc, char *argv[])
 	free(ki.gen_json);
 	/*
 	 * A leave still unanswered: rd_kafka_destroy() would wait for it
-	 * (consumer_close()). What was written is committed and stdout is
+	 * (consumer_close()). What was read is committed and stdout is
 	 * closed; the kernel closes the connection after the leave.
 	 */
 	if (!closed)
