@@ -52,7 +52,7 @@ import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_TIMEOUT = float(os.environ.get("EXAMPLES_RUN_TIMEOUT", "3"))
+RUN_TIMEOUT = float(os.environ.get("EXAMPLES_RUN_TIMEOUT", "5"))
 TRANSCRIPT_TIMEOUT = float(os.environ.get("EXAMPLES_TIMEOUT", "90"))
 MARK = "\x01KPEX"
 MARK_RE = re.compile(r"\x01KPEX (BEGIN|END) (\d+)((?: -?\d+)*)\x01\n")
