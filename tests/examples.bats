@@ -49,6 +49,10 @@ examples() {
 	examples man/wjoin.1
 }
 
+@test "examples: wagg(1) EXAMPLES work as printed" {
+	examples man/wagg.1
+}
+
 @test "examples: kpipes(7) EXAMPLES work as printed" {
 	examples man/kpipes.7
 }

@@ -36,6 +36,8 @@ Escape hatches, each with a reason that is printed:
 Commands that install, build or need Docker (docker, docker-compose,
 make, tests/install-deps.sh) are skipped, with that reason.
 
+A sanitizer report in any output fails too.
+
 Exit status: 0 every example works as printed, 1 one did not, 2 usage.
 """
 
@@ -508,6 +510,8 @@ def judge(c):
     out = "\n".join(c.output)
     if 127 in st:
         return "command not found (exit status 127)"
+    if re.search(r"runtime error:|ERROR: AddressSanitizer", out):
+        return "a sanitizer report"
     if c.compare:
         if c.timed_out:
             return "did not finish within %gs" % TRANSCRIPT_TIMEOUT
