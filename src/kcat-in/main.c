@@ -141,6 +141,7 @@ struct kin {
 	int		 stdout_gone;	/* EPIPE: stop quietly */
 	int		 tracking;	/* with a group: commit what was read (taken.h) */
 	int		 dropped;	/* a message taken was not written (a stop) */
+	int		 ends_met;	/* a partition's end was met since the last store */
 	int		 since_look;	/* lines written since note_read */
 	struct taken	 out;
 	int		 failed;
@@ -425,6 +426,7 @@ store_read(struct kin *ki)
 
 	if (!ki->tracking || ki->nparts == 0)
 		return;
+	ki->ends_met = 0;
 	note_read(ki);
 	store = rd_kafka_topic_partition_list_new(ki->nparts);
 	/*
@@ -476,7 +478,8 @@ flush_and_store(struct kin *ki)
 static void
 idle(struct kin *ki)
 {
-	if (taken_waiting(&ki->out) > 0)
+	/* Lines read, or an end met past the last line (markers): stored. */
+	if (taken_waiting(&ki->out) > 0 || ki->ends_met)
 		store_read(ki);
 	if (!ki->stdout_gone && taken_reader_gone(&ki->out))
 		ki->stdout_gone = 1;
@@ -947,6 +950,7 @@ take_message(struct kin *ki, rd_kafka_message_t *m)
 		if (pt != NULL) {
 			pt->eof = 1;
 			pt->eof_at = m->offset;
+			ki->ends_met = 1;
 		}
 		return ki->exit_at_end && all_at_end(ki);
 	}
@@ -1112,6 +1116,7 @@ part_fill(struct kin *ki, struct part *pt)
 		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 			pt->eof = 1;
 			pt->eof_at = m->offset;
+			ki->ends_met = 1;
 		} else if (!stop) {
 			stop = take_message(ki, m);
 		}
