@@ -85,30 +85,6 @@ usage(FILE *fp)
 	    "            [--strict] [--ts-unit UNIT] [AGGREGATES]\n");
 }
 
-/* A duration option in µs; exits 2 if it is not one. */
-static int64_t
-duration_us(const char *opt, const char *s)
-{
-	int64_t ms;
-
-	if (parse_duration_ms(s, &ms) != 0 || ms > INT64_MAX / 1000)
-		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
-		    "5m, 2h", opt, s);
-	return ms * 1000;
-}
-
-static int64_t
-stats_period_ms(const char *s)
-{
-	char *end;
-	double secs;
-
-	secs = strtod(s, &end);
-	if (end == s || *end != '\0' || !(secs >= 0.001) || secs > 1e6)
-		errx(KP_EXIT_USAGE, "--stats %s: not a number of seconds", s);
-	return (int64_t)(secs * 1000 + 0.5);
-}
-
 /* A window bound as the input wrote its times: ISO 8601, or a number. */
 static void
 add_time(struct run *run, int64_t us)
@@ -314,7 +290,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay[0] = delay[1] = duration_us("-d", optarg);
+			delay[0] = delay[1] = opt_duration_us("-d", optarg);
 			break;
 		case 'k':
 			key = optarg;
@@ -323,7 +299,7 @@ main(int argc, char *argv[])
 			ts = optarg;
 			break;
 		case 'w':
-			size = duration_us("-w", optarg);
+			size = opt_duration_us("-w", optarg);
 			break;
 		case OPT_EMIT:
 			if (strcmp(optarg, "update") == 0)
@@ -333,7 +309,7 @@ main(int argc, char *argv[])
 				    "update", optarg);
 			break;
 		case OPT_HOP:
-			hop = duration_us("--hop", optarg);
+			hop = opt_duration_us("--hop", optarg);
 			break;
 		case OPT_LATE:
 			run.late_path = optarg;
@@ -342,10 +318,10 @@ main(int argc, char *argv[])
 			rejects_path = optarg;
 			break;
 		case OPT_SESSION:
-			gap = duration_us("--session", optarg);
+			gap = opt_duration_us("--session", optarg);
 			break;
 		case OPT_STATS:
-			run.stats_ms = stats_period_ms(optarg);
+			run.stats_ms = opt_stats_ms(optarg);
 			break;
 		case OPT_STRICT:
 			strict = 1;

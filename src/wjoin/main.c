@@ -94,18 +94,6 @@ usage(FILE *fp)
 	    "             FILE\n");
 }
 
-/* A duration option in µs; exits 2 if it is not one. */
-static int64_t
-duration_us(const char *opt, const char *s)
-{
-	int64_t ms;
-
-	if (parse_duration_ms(s, &ms) != 0 || ms > INT64_MAX / 1000)
-		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
-		    "5m, 2h", opt, s);
-	return ms * 1000;
-}
-
 /*
  * A window bound in µs, which may be negative: "--after -1s" lets the
  * right record be at most 1 s before the left one. Exits 2 if bad.
@@ -145,18 +133,6 @@ ts_unit(const char *s)
 	if (strcmp(s, "us") == 0)
 		return 1;
 	errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms or us", s);
-}
-
-static int64_t
-stats_period_ms(const char *s)
-{
-	char *end;
-	double secs;
-
-	secs = strtod(s, &end);
-	if (end == s || *end != '\0' || !(secs >= 0.001) || secs > 1e6)
-		errx(KP_EXIT_USAGE, "--stats %s: not a number of seconds", s);
-	return (int64_t)(secs * 1000 + 0.5);
 }
 
 static void
@@ -331,7 +307,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = duration_us("-d", optarg);
+			delay = opt_duration_us("-d", optarg);
 			break;
 		case 'k':
 			key = optarg;
@@ -340,7 +316,7 @@ main(int argc, char *argv[])
 			ts = optarg;
 			break;
 		case 'w':
-			window = duration_us("-w", optarg);
+			window = opt_duration_us("-w", optarg);
 			break;
 		case OPT_AFTER:
 			after = bound_us("--after", optarg);
@@ -357,13 +333,13 @@ main(int argc, char *argv[])
 			emit = optarg;
 			break;
 		case OPT_IDLE:
-			idle = duration_us("--idle", optarg) / 1000;
+			idle = opt_duration_us("--idle", optarg) / 1000;
 			break;
 		case OPT_LATE:
 			run.late_path = optarg;
 			break;
 		case OPT_LEFT_DELAY:
-			side_delay[SIDE_LEFT] = duration_us("--left-delay",
+			side_delay[SIDE_LEFT] = opt_duration_us("--left-delay",
 			    optarg);
 			break;
 		case OPT_LEFT_KEY:
@@ -373,7 +349,7 @@ main(int argc, char *argv[])
 			rejects_path = optarg;
 			break;
 		case OPT_RIGHT_DELAY:
-			side_delay[SIDE_RIGHT] = duration_us("--right-delay",
+			side_delay[SIDE_RIGHT] = opt_duration_us("--right-delay",
 			    optarg);
 			break;
 		case OPT_RIGHT_KEY:
@@ -383,7 +359,7 @@ main(int argc, char *argv[])
 			run.state_path = optarg;
 			break;
 		case OPT_STATS:
-			run.stats_ms = stats_period_ms(optarg);
+			run.stats_ms = opt_stats_ms(optarg);
 			break;
 		case OPT_STRICT:
 			strict = 1;
