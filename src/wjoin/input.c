@@ -202,7 +202,7 @@ inputs_poll(struct inputs *ins, int timeout_ms, int ready[2])
 }
 
 int
-inputs_waiting(const struct inputs *ins, int side)
+inputs_pending(const struct inputs *ins, int side)
 {
 	const struct input *in = &ins->in[side];
 
@@ -243,9 +243,9 @@ inputs_next(struct inputs *ins, int *failed)
 		if (poll_fill(ins, dry, 0, failed))
 			return INPUTS_READ;
 		if (wait > 0) {
-			ins->waiting = dry;
-			ins->wait_until = mono_ms() + wait;
-			return INPUTS_WAIT;
+			ins->behind = dry;
+			ins->behind_until = mono_ms() + wait;
+			return INPUTS_BEHIND;
 		}
 		dry->quiet = 1;
 	}
@@ -253,12 +253,12 @@ inputs_next(struct inputs *ins, int *failed)
 }
 
 void
-inputs_wait(struct inputs *ins, int *failed)
+inputs_wait_behind(struct inputs *ins, int *failed)
 {
-	struct input *dry = ins->waiting;
-	int64_t wait = ins->wait_until - mono_ms();
+	struct input *dry = ins->behind;
+	int64_t wait = ins->behind_until - mono_ms();
 
-	ins->waiting = NULL;
+	ins->behind = NULL;
 	if (!poll_fill(ins, dry, wait > 0 ? (int)wait : 0, failed))
 		dry->quiet = 1;
 }

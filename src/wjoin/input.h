@@ -42,14 +42,14 @@ struct inputs {
 	struct positions *pos;		/* source positions of --eos records */
 	int		 pause_at_end;	/* --state: an end is a stop, not the end */
 	int		 strict_side;	/* --strict: the side that ended at a bad line, or -1 */
-	struct input	*waiting;	/* INPUTS_WAIT: the side to wait for */
-	int64_t		 wait_until;	/* INPUTS_WAIT: until when (mono_ms) */
+	struct input	*behind;	/* INPUTS_BEHIND: the side behind in event time */
+	int64_t		 behind_until;	/* INPUTS_BEHIND: wait for it until (mono_ms) */
 };
 
 /* inputs_next's answers besides a side. */
 #define INPUTS_NONE	(-1)		/* no record waits on either side */
 #define INPUTS_READ	2		/* more was read; ask again */
-#define INPUTS_WAIT	3		/* flush, then call inputs_wait */
+#define INPUTS_BEHIND	3		/* flush, then call inputs_wait_behind */
 
 /* Opens FILE for reading without waiting for a FIFO's writer; exits 1. */
 int	input_open(const char *path);
@@ -61,18 +61,18 @@ void	inputs_free(struct inputs *);
  * The side whose record goes next (SIDE_LEFT or SIDE_RIGHT): of two the
  * earlier. With one waiting, the other side is asked once whether it has
  * input and, if it is behind in event time and was delivering a moment
- * ago, given that moment again: INPUTS_WAIT, so that the caller flushes
- * what it has joined before inputs_wait blocks. Sets *failed if a read
- * failed.
+ * ago, given that moment again: INPUTS_BEHIND, so that the caller flushes
+ * what it has joined before inputs_wait_behind blocks. Sets *failed if a
+ * read failed.
  */
 int	inputs_next(struct inputs *, int *failed);
-/* After INPUTS_WAIT: waits out that moment for the side behind. */
-void	inputs_wait(struct inputs *, int *failed);
+/* After INPUTS_BEHIND: waits out that moment for the side behind. */
+void	inputs_wait_behind(struct inputs *, int *failed);
 /* Polls the sides that have not ended; returns 1 if any is readable. */
 int	inputs_poll(struct inputs *, int timeout_ms, int ready[2]);
 /* One read from a side. Returns -1 (after a warning) if it failed. */
 int	inputs_fill(struct inputs *, int side);
-/* Input is waiting on side: a record, or bytes not yet taken. */
-int	inputs_waiting(const struct inputs *, int side);
+/* Input is pending on side: a record, or bytes not yet taken. */
+int	inputs_pending(const struct inputs *, int side);
 
 #endif

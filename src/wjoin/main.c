@@ -213,11 +213,11 @@ static void
 tick(struct run *run)
 {
 	int64_t now = mono_ms();
-	int waiting[2];
+	int pending[2];
 
-	waiting[SIDE_LEFT] = inputs_waiting(&run->inputs, SIDE_LEFT);
-	waiting[SIDE_RIGHT] = inputs_waiting(&run->inputs, SIDE_RIGHT);
-	join_tick(&run->join, now, waiting);
+	pending[SIDE_LEFT] = inputs_pending(&run->inputs, SIDE_LEFT);
+	pending[SIDE_RIGHT] = inputs_pending(&run->inputs, SIDE_RIGHT);
+	join_tick(&run->join, now, pending);
 	positions_write(&run->pos);
 	if (run->stats_ms > 0 && now >= run->stats_due) {
 		print_stats(run);
@@ -251,7 +251,7 @@ join_next(struct run *run, int side)
  * to stop.
  */
 static int
-wait_input(struct run *run)
+wait_for_lines(struct run *run)
 {
 	int ready[2], s;
 	int64_t timeout, idle_in, now;
@@ -459,18 +459,18 @@ main(int argc, char *argv[])
 			join_next(&run, side);
 			if (++taken % TICK_EVERY == 0)
 				tick(&run);
-		} else if (side == INPUTS_WAIT) {
+		} else if (side == INPUTS_BEHIND) {
 			/* The pairs so far go out before the wait. */
 			positions_write(&run.pos);
 			if (out_flush() != 0)
 				failed = !stop_now(&run) && !ferror(stdout);
 			else
-				inputs_wait(&run.inputs, &failed);
+				inputs_wait_behind(&run.inputs, &failed);
 		} else if (side == INPUTS_NONE) {
 			if (run.inputs.in[SIDE_LEFT].done &&
 			    run.inputs.in[SIDE_RIGHT].done)
 				break;
-			if (wait_input(&run) != 0)
+			if (wait_for_lines(&run) != 0)
 				failed = !stop_now(&run) && !ferror(stdout);
 		}
 	}
