@@ -173,6 +173,42 @@ jvm_opts() {
         -Dkafka.logs.dir="$1"
 }
 
+# What every broker here is set to: one node, small thread pools, topics of
+# four partitions made on first use, no rebalance delay.
+common_props() {
+    cat <<EOF
+auto.create.topics.enable=true
+num.partitions=4
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+background.threads=2
+EOF
+}
+
+write_log4j() {
+    local dir=$1
+    cat >"$dir/log4j2.properties" <<EOF
+status = warn
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = $dir/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.file.ref = FILE
+EOF
+}
+
 write_config() {
     local dir=$1 port=$2 cport=$3
     cat >"$dir/server.properties" <<EOF
@@ -187,36 +223,12 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$dir/data
 
-auto.create.topics.enable=true
-num.partitions=4
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-
+$(common_props)
 log.segment.bytes=16777216
 log.retention.check.interval.ms=60000
-num.network.threads=2
-num.io.threads=4
-background.threads=2
 num.recovery.threads.per.data.dir=1
 EOF
-    cat >"$dir/log4j2.properties" <<EOF
-status = warn
-appender.file.type = File
-appender.file.name = FILE
-appender.file.fileName = $dir/server.log
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = info
-rootLogger.appenderRef.file.ref = FILE
-EOF
+    write_log4j "$dir"
 }
 
 # Is DIR's broker answering?  The log line is written once KafkaRaftServer
@@ -258,85 +270,6 @@ start_abort() {
     if [[ -n ${START_RMDIR:-} ]]; then rm -rf "$START_RMDIR"; fi
 }
 
-start() {
-    local dir=${1:-} made_dir=0
-    fetch
-    command -v "$JAVA" >/dev/null || die "java not found"
-    if [[ -z $dir ]]; then
-        dir=$(mktemp -d "${TMPDIR:-/tmp}/kpipes-kafka.XXXXXX")
-        made_dir=1
-    else
-        mkdir -p "$dir"
-        [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
-    fi
-    dir=$(cd "$dir" && pwd -P)
-    touch "$dir/$MARKER"
-    # If we are interrupted before the broker answers, do not leak it.
-    START_PID=
-    START_RMDIR=
-    if [[ $made_dir == 1 ]]; then START_RMDIR=$dir; fi
-    trap 'start_abort' EXIT
-    trap 'exit 130' INT TERM HUP
-
-    local attempt port cport addr pid opts
-    for attempt in 1 2 3; do
-        rm -rf "$dir/data" "$dir/server.log" "$dir/kafka.out"
-        port=$(free_port)
-        cport=$(free_port)
-        while [[ $cport == "$port" ]]; do cport=$(free_port); done
-        addr=127.0.0.1:$port
-        write_config "$dir" "$port" "$cport"
-        mapfile -t opts < <(jvm_opts "$dir")
-
-        if ! "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.tools.StorageTool format \
-            -t "$(cluster_id)" -c "$dir/server.properties" \
-            >"$dir/format.log" 2>&1 </dev/null; then
-            cat "$dir/format.log" >&2
-            die "kafka storage format failed"
-        fi
-
-        "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
-            </dev/null >"$dir/kafka.out" 2>&1 &
-        pid=$!
-        START_PID=$pid
-        echo "$pid" >"$dir/kafka.pid"
-
-        local deadline=$((SECONDS + START_TIMEOUT))
-        while pid_alive "$pid" && ((SECONDS < deadline)); do
-            if broker_ready "$dir" "$addr"; then
-                echo "$addr" >"$dir/kafka.addr"
-                mkdir -p "$CACHE_ROOT"
-                echo "$dir" >"$LAST_FILE"
-                log "broker pid $pid at $addr, dir $dir"
-                START_PID=
-                START_RMDIR=
-                trap - EXIT INT TERM HUP
-                echo "$addr"
-                return 0
-            fi
-            sleep 0.2
-        done
-
-        # Failed: stop whatever is left and report.
-        local why="exited"
-        if pid_alive "$pid"; then
-            why="did not answer within ${START_TIMEOUT}s"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-        START_PID=
-        if grep -qs 'Address already in use' "$dir/server.log" "$dir/kafka.out" &&
-            ((attempt < 3)); then
-            log "port clash, retrying with other ports"
-            continue
-        fi
-        log "broker failed to start ($why); log tail:"
-        tail -n 40 "$dir/server.log" >&2 2>/dev/null || true
-        tail -n 20 "$dir/kafka.out" >&2 2>/dev/null || true
-        exit 1
-    done
-}
-
 # ----------------------------------------------------------- start-sasl ---
 # For the authentication tests (tests/auth.bats): clients connect to a
 # SASL_PLAINTEXT listener, which takes PLAIN and SCRAM-SHA-256. alice is a
@@ -367,32 +300,9 @@ authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:alice;User:ANONYMOUS
 log.dirs=$dir/data
 
-auto.create.topics.enable=true
-num.partitions=4
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-num.network.threads=2
-num.io.threads=4
-background.threads=2
+$(common_props)
 EOF
-    cat >"$dir/log4j2.properties" <<EOF
-status = warn
-appender.file.type = File
-appender.file.name = FILE
-appender.file.fileName = $dir/server.log
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = info
-rootLogger.appenderRef.file.ref = FILE
-EOF
+    write_log4j "$dir"
     # The clients' settings, a file for each user, 0600 as secrets should be.
     for u in "${SASL_USERS[@]}"; do
         (umask 077 && printf '%s\n' security.protocol=SASL_PLAINTEXT \
@@ -401,56 +311,73 @@ EOF
     done
 }
 
-start_sasl() {
-    local dir=${1:?usage: kafka-real.sh start-sasl DIR} attempt port iport cport
-    local pid opts scram=() u deadline
-    fetch
-    command -v "$JAVA" >/dev/null || die "java not found"
-    mkdir -p "$dir"
-    [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
-    dir=$(cd "$dir" && pwd -P)
-    touch "$dir/$MARKER"
-    START_PID=
-    START_RMDIR=
-    trap 'start_abort' EXIT
-    trap 'exit 130' INT TERM HUP
-    for u in "${SASL_USERS[@]}"; do
-        scram+=(--add-scram "SCRAM-SHA-256=[name=$u,password=$u-secret]")
-    done
+# start_broker KIND DIR: formats DIR and runs a broker of KIND (plain, or
+# sasl: see write_sasl_config) there, with fresh ports, up to three times
+# if a port was taken meanwhile. Prints the client address.
+start_broker() {
+    local kind=$1 dir=$2 attempt port iport cport addr ready pid opts deadline
+    local why u label="" format_args=()
+    if [[ $kind == sasl ]]; then
+        label="SASL "
+        for u in "${SASL_USERS[@]}"; do
+            format_args+=(--add-scram "SCRAM-SHA-256=[name=$u,password=$u-secret]")
+        done
+    fi
     for attempt in 1 2 3; do
         rm -rf "$dir/data" "$dir/server.log" "$dir/kafka.out"
         port=$(free_port)
-        iport=$(free_port)
         cport=$(free_port)
-        while [[ $iport == "$port" ]]; do iport=$(free_port); done
-        while [[ $cport == "$port" || $cport == "$iport" ]]; do cport=$(free_port); done
-        write_sasl_config "$dir" "$port" "$iport" "$cport"
+        while [[ $cport == "$port" ]]; do cport=$(free_port); done
+        addr=127.0.0.1:$port
+        if [[ $kind == sasl ]]; then
+            iport=$(free_port)
+            while [[ $iport == "$port" || $iport == "$cport" ]]; do iport=$(free_port); done
+            write_sasl_config "$dir" "$port" "$iport" "$cport"
+            # Asked on the internal listener: the SASL one wants credentials.
+            ready=127.0.0.1:$iport
+        else
+            write_config "$dir" "$port" "$cport"
+            ready=$addr
+        fi
         mapfile -t opts < <(jvm_opts "$dir")
+
         if ! "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.tools.StorageTool format \
-            -t "$(cluster_id)" -c "$dir/server.properties" "${scram[@]}" \
+            -t "$(cluster_id)" -c "$dir/server.properties" "${format_args[@]}" \
             >"$dir/format.log" 2>&1 </dev/null; then
             cat "$dir/format.log" >&2
             die "kafka storage format failed"
         fi
+
         "$JAVA" "${opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
             </dev/null >"$dir/kafka.out" 2>&1 &
         pid=$!
         START_PID=$pid
         echo "$pid" >"$dir/kafka.pid"
+
         deadline=$((SECONDS + START_TIMEOUT))
         while pid_alive "$pid" && ((SECONDS < deadline)); do
-            # Asked on the internal listener: the SASL one wants credentials.
-            if broker_ready "$dir" "127.0.0.1:$iport"; then
-                echo "127.0.0.1:$port" >"$dir/kafka.addr"
-                log "SASL broker pid $pid at 127.0.0.1:$port, dir $dir"
+            if broker_ready "$dir" "$ready"; then
+                echo "$addr" >"$dir/kafka.addr"
+                if [[ $kind == plain ]]; then
+                    mkdir -p "$CACHE_ROOT"
+                    echo "$dir" >"$LAST_FILE"
+                fi
+                log "${label}broker pid $pid at $addr, dir $dir"
                 START_PID=
+                START_RMDIR=
                 trap - EXIT INT TERM HUP
-                echo "127.0.0.1:$port"
+                echo "$addr"
                 return 0
             fi
             sleep 0.2
         done
-        if pid_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+
+        # Failed: stop whatever is left and report.
+        why="exited"
+        if pid_alive "$pid"; then
+            why="did not answer within ${START_TIMEOUT}s"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
         wait "$pid" 2>/dev/null || true
         START_PID=
         if grep -qs 'Address already in use' "$dir/server.log" "$dir/kafka.out" &&
@@ -458,11 +385,35 @@ start_sasl() {
             log "port clash, retrying with other ports"
             continue
         fi
-        log "SASL broker failed to start; log tail:"
+        log "broker failed to start ($why); log tail:"
         tail -n 40 "$dir/server.log" >&2 2>/dev/null || true
         tail -n 20 "$dir/kafka.out" >&2 2>/dev/null || true
         exit 1
     done
+}
+
+# start KIND [DIR]: DIR (made if missing, must be empty) or a new temporary
+# one, which is removed again if the broker does not start.
+start() {
+    local kind=$1 dir=${2:-} made_dir=0
+    fetch
+    command -v "$JAVA" >/dev/null || die "java not found"
+    if [[ -z $dir ]]; then
+        dir=$(mktemp -d "${TMPDIR:-/tmp}/kpipes-kafka.XXXXXX")
+        made_dir=1
+    else
+        mkdir -p "$dir"
+        [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
+    fi
+    dir=$(cd "$dir" && pwd -P)
+    touch "$dir/$MARKER"
+    # If we are interrupted before the broker answers, do not leak it.
+    START_PID=
+    START_RMDIR=
+    if [[ $made_dir == 1 ]]; then START_RMDIR=$dir; fi
+    trap 'start_abort' EXIT
+    trap 'exit 130' INT TERM HUP
+    start_broker "$kind" "$dir"
 }
 
 # ------------------------------------------------------- halt and resume ---
@@ -567,10 +518,10 @@ stop() {
 
 case ${1:-} in
 fetch) fetch ;;
-start) start "${2:-}" ;;
+start) start plain "${2:-}" ;;
 stop) stop "${2:-}" ;;
 halt) halt "${2:-}" ;;
 resume) resume "${2:-}" ;;
-start-sasl) start_sasl "${2:-}" ;;
+start-sasl) start sasl "${2:?usage: kafka-real.sh start-sasl DIR}" ;;
 *) usage ;;
 esac
