@@ -6,7 +6,7 @@
 # user, bob has no ACL. What is checked: a refusal (a wrong password, a
 # missing ACL) is a configuration error, exit 2 at once with the broker's
 # reason; secrets are never printed; kpipes -F reaches the secured Kafka.
-# kafka-python (tests/helpers/kpy-sasl.py) is the independent client.
+# kafka-python (tests/helpers/kpy.py -F) is the independent client.
 
 load test_helper
 bats_require_minimum_version 1.5.0
@@ -57,22 +57,6 @@ within_ms() {
 	[ "$elapsed" -lt "$limit" ] || fail "took $elapsed ms: $*"
 }
 
-# state_is PIPELINE STATE: what its supervisor says it is doing.
-state_is() {
-	[ "$(cat "$KPIPES_RUN/p/$1/state" 2>/dev/null)" = "$2" ]
-}
-
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 4; i++)); do
-		"$@" && return 0
-		sleep 0.25
-	done
-	return 1
-}
-
 @test "auth: a wrong password (PLAIN, SCRAM-SHA-256): kin, kin -g, kout, ktopic exit 2 within 5 s with the broker's reason" {
 	need_sasl
 	for mech in PLAIN SCRAM-SHA-256; do
@@ -109,11 +93,11 @@ wait_for() {
 
 	mockgen -r 0 -n 300 --id -s A > "$BATS_TEST_TMPDIR/in"
 	run -0 kout -b "$SASL_B" -F "$scram" "$T" < "$BATS_TEST_TMPDIR/in"
-	"$KP_ROOT/tests/helpers/kpy-sasl.py" consume "$SASL_B" "$T" "$plain" 300 |
+	"$KP_ROOT/tests/helpers/kpy.py" -F "$plain" consume "$SASL_B" "$T" 300 |
 	    sort > "$BATS_TEST_TMPDIR/out"
 	assert_equal "$(sort "$BATS_TEST_TMPDIR/in" | cmp - "$BATS_TEST_TMPDIR/out" && echo same)" same
 
-	"$KP_ROOT/tests/helpers/kpy-sasl.py" produce "$SASL_B" "${T}_2" "$scram" \
+	"$KP_ROOT/tests/helpers/kpy.py" -F "$scram" produce "$SASL_B" "${T}_2" \
 	    < "$BATS_TEST_TMPDIR/in"
 	with_timeout 60 kin -b "$SASL_B" -F "$plain" -e "${T}_2" | sort > "$BATS_TEST_TMPDIR/out2"
 	assert_equal "$(sort "$BATS_TEST_TMPDIR/in" | cmp - "$BATS_TEST_TMPDIR/out2" && echo same)" same
@@ -224,7 +208,7 @@ wait_for() {
 	assert_line --regexp '^strategy-A +running +0 '
 	run with_timeout 120 kpipes down --drain -t 60
 	assert_success
-	"$KP_ROOT/tests/helpers/kpy-sasl.py" consume "$SASL_B" "${P}A_output" "$f" 200 > "$BATS_TEST_TMPDIR/out"
+	"$KP_ROOT/tests/helpers/kpy.py" -F "$f" consume "$SASL_B" "${P}A_output" 200 > "$BATS_TEST_TMPDIR/out"
 	assert_equal "$(jq .id "$BATS_TEST_TMPDIR/out" | sort -un | wc -l)" 200
 	grep -q 'finished (mockgen=0 kout=0)' "$KPIPES_RUN/logs/producer.log"
 	grep -q 'stopped (kin=0 strategy=0 kout=0)' "$KPIPES_RUN/logs/strategy-A.log"

@@ -33,3 +33,19 @@ with_timeout() {
 	shift
 	timeout --kill-after=5 "$secs" "$@"
 }
+
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 4; i++)); do
+		"$@" && return 0
+		sleep 0.25
+	done
+	return 1
+}
+
+# state_is PIPELINE STATE: what its kpipes supervisor says it is doing.
+state_is() {
+	[ "$(cat "$KPIPES_RUN/p/$1/state" 2>/dev/null)" = "$2" ]
+}

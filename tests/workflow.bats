@@ -41,22 +41,6 @@ more_than() {
 	[ "$(count "$1")" -gt "$2" ]
 }
 
-# state_is PIPELINE STATE: what its supervisor says it is doing.
-state_is() {
-	[ "$(cat "$KPIPES_RUN/p/$1/state" 2>/dev/null)" = "$2" ]
-}
-
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 4; i++)); do
-		"$@" && return 0
-		sleep 0.25
-	done
-	return 1
-}
-
 # gone PID: the process has exited (a zombie not yet reaped counts).
 gone() {
 	local stat
