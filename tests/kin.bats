@@ -318,7 +318,7 @@ print(base64.b64decode(json.loads(sys.argv[1])["value_base64"]) == b"a\xffb\x00c
 	assert_failure 2
 	run --separate-stderr kin -o @2026-02-31T00:00:00Z "$T"
 	assert_failure 2
-	assert_equal "$stderr" "kin: -o: not a time: 2026-02-31T00:00:00Z"
+	assert_equal "$stderr" "kin: -o @2026-02-31T00:00:00Z: not a time"
 }
 
 @test "kin: a topic that is no topic name ('', a blank, a/b, .., 250 characters) is a usage error: exit 2, no connection tried" {

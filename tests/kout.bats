@@ -721,11 +721,6 @@ replay() {
 	run kout -V
 	assert_success
 	assert_output --regexp '^kout [0-9]+\.[0-9]+\.[0-9]+$'
-	# What --help says is what kout(1)'s SYNOPSIS says.
-	squeeze() { tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'; }
-	assert_equal "$(kout --help | sed 's/^usage: //' | squeeze)" \
-	    "$(mandoc -Tascii "$KP_ROOT/man/kout.1" | col -b |
-	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | squeeze)"
 }
 
 @test "kin, kout, ktopic: --help, -V and usage errors free what they took, exit 0 or 2 (LeakSanitizer on)" {

@@ -5,17 +5,6 @@
 load test_helper
 bats_require_minimum_version 1.5.0
 
-# Blanks and line breaks squeezed to one space.
-squeeze() {
-	tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'
-}
-
-# The synopsis as mandoc renders it: usage() must say the same.
-man_synopsis() {
-	mandoc -Tascii "$KP_ROOT/man/$1.1" | col -b |
-	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | squeeze
-}
-
 # Succeeds if ktopic list shows the topic.
 listed() {
 	ktopic list | grep -qx -- "$1"
@@ -33,14 +22,6 @@ make_topic() {
 	else
 		ktopic create "$1" 2>/dev/null
 	fi
-}
-
-@test "-h prints the man page's synopsis to stdout and exits 0" {
-	run --separate-stderr ktopic -h
-	assert_success
-	[ -z "$stderr" ]
-	[ "$(printf '%s\n' "$output" | sed 's/^usage: //' | squeeze)" = \
-	    "$(man_synopsis ktopic)" ]
 }
 
 @test "-V prints the version" {

@@ -222,7 +222,7 @@ EOF
 		assert_failure 2
 	done
 	run --separate-stderr mockgen --bogus
-	[[ "$stderr" == *"usage: mockgen [-hV] [-n COUNT] [-r RATE] [-s LIST]"* ]]
+	[[ "$stderr" == *"usage: mockgen [-hV] [-n count] [-r rate] [-s list]"* ]]
 	run mockgen -h
 	assert_success
 	[[ "$output" == "usage: mockgen "* ]]

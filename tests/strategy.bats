@@ -170,7 +170,7 @@ setup() {
 	assert_failure 2
 	run --separate-stderr strategy --bogus
 	assert_failure 2
-	[[ "$stderr" == *"usage: strategy [-hV] [-f PATH] [-o NAME] [--rejects FILE] [--strict]"* ]]
+	[[ "$stderr" == *"usage: strategy [-hV] [-f path] [-o name] [--rejects file] [--strict]"* ]]
 	run --separate-stderr strategy extra
 	assert_failure 2
 	run --separate-stderr strategy --rejects /nonexistent/dir/file < /dev/null
@@ -180,7 +180,7 @@ setup() {
 @test "-h prints the synopsis to stdout, -V the version" {
 	run strategy -h
 	assert_success
-	assert_output "usage: strategy [-hV] [-f PATH] [-o NAME] [--rejects FILE] [--strict]"
+	assert_output "usage: strategy [-hV] [-f path] [-o name] [--rejects file] [--strict]"
 	run strategy -V
 	assert_success
 	assert_output --regexp '^strategy [0-9]+\.[0-9]+\.[0-9]+$'

@@ -890,10 +890,10 @@ halves() {
 @test "-h prints the synopsis to stdout, -V the version" {
 	run wjoin -h
 	assert_success
-	assert_line --index 0 --partial "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR]"
-	assert_line --index 2 --partial "[--right-delay DUR] [--right-key EXPR]"
-	assert_line --index 3 --partial "[--state FILE] [--stats SECONDS] [--strict] [--ts-unit UNIT] [--type TYPE]"
-	assert_line --index 4 --regexp "^ +FILE$"
+	assert_line --index 0 --partial "usage: wjoin [-hV] [-d dur] [-k expr] [-t path] [-w dur]"
+	assert_line --index 2 --partial "[--right-delay dur] [--right-key expr]"
+	assert_line --index 3 --partial "[--state file] [--stats seconds] [--strict] [--ts-unit unit] [--type type]"
+	assert_line --index 4 --regexp "^ +file$"
 	run wjoin -V
 	assert_success
 	assert_output --regexp '^wjoin [0-9]+\.[0-9]+\.[0-9]+$'

@@ -14,10 +14,12 @@
 
 #include "kconf.h"
 #include "kp.h"
+#include "opt.h"
 #include "signals.h"
 
 #define MAX_TOPICS	256
 #define MAX_BROKERS	32
+#define MAX_PARTITIONS	10000
 /* What the mock gives a topic it creates on first use, and -t's default. */
 #define DEFAULT_PARTITIONS	4
 
@@ -40,26 +42,12 @@ usage(FILE *fp)
 	fprintf(fp, "usage: kbroker [-hV] [-n brokers] [-t name[:partitions]] ...\n");
 }
 
-/* A whole decimal number from lo to hi, or -1. */
-static int
-parse_int(const char *s, int lo, int hi)
-{
-	char *end;
-	long n;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	n = strtol(s, &end, 10);
-	if (*end != '\0' || n < lo || n > hi)
-		return -1;
-	return (int)n;
-}
-
 /* Parses -t NAME[:PARTITIONS]; exits 2 if it is bad. */
 static void
 parse_topic(const char *spec, struct topic_spec *t)
 {
 	char *arg, *field;
+	uint64_t partitions;
 
 	/* A copy: ps(1) should still show the command line as typed. */
 	if ((arg = strdup(spec)) == NULL)
@@ -70,10 +58,12 @@ parse_topic(const char *spec, struct topic_spec *t)
 	    strspn(t->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789._-") != strlen(t->name))
 		errx(KP_EXIT_USAGE, "-t %s: not a topic name", t->name);
-	if ((field = strsep(&arg, ":")) != NULL &&
-	    (t->partitions = parse_int(field, 1, 10000)) == -1)
-		errx(KP_EXIT_USAGE, "-t %s: partitions: 1 to 10000: %s", t->name,
-		    field);
+	if ((field = strsep(&arg, ":")) != NULL) {
+		if (parse_whole(field, 1, MAX_PARTITIONS, &partitions) != 0)
+			errx(KP_EXIT_USAGE, "-t %s: partitions: not a whole "
+			    "number from 1 to %d", spec, MAX_PARTITIONS);
+		t->partitions = (int)partitions;
+	}
 	/*
 	 * The mock ignores a replication factor: every partition gets
 	 * min(3, brokers) replicas. Accepting one would be a lie.
@@ -96,9 +86,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "hn:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if ((nbrokers = parse_int(optarg, 1, MAX_BROKERS)) == -1)
-				errx(KP_EXIT_USAGE, "-n: 1 to %d brokers: %s",
-				    MAX_BROKERS, optarg);
+			nbrokers = (int)opt_whole("-n", optarg, 1, MAX_BROKERS);
 			break;
 		case 't':
 			if (ntopics == MAX_TOPICS)
@@ -110,23 +98,14 @@ main(int argc, char *argv[])
 					    topics[j].name);
 			ntopics++;
 			break;
-		case 'h':
-			usage(stdout);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc != 0)
+		opt_usage_error(usage);
 
 	kp_signals_install();
 	/* The cluster needs a client handle for its bookkeeping only. */

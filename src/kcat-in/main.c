@@ -28,6 +28,7 @@
 #include "kp.h"
 #include "lineio.h"
 #include "merge.h"
+#include "opt.h"
 #include "signals.h"
 #include "taken.h"
 #include "timeparse.h"
@@ -69,7 +70,10 @@
 /* A join that has waited this long is said, once. */
 #define KIN_JOIN_NOTE_MS	10000
 
-enum { OPT_MAX_HOLD = 256, OPT_ORDER, OPT_TS_UNIT };
+enum {
+	OPT_CONNECT_TIMEOUT = 256, OPT_DRAIN_TIMEOUT, OPT_EOS, OPT_MAX_HOLD,
+	OPT_ORDER, OPT_TS_UNIT
+};
 
 enum offset_kind { OFS_DEFAULT, OFS_BEGINNING, OFS_END, OFS_STORED, OFS_ABS,
     OFS_TAIL, OFS_TIME };
@@ -82,9 +86,9 @@ static const struct option longopts[] = {
 	{ "count",           required_argument, NULL, 'c' },
 	{ "partition",       required_argument, NULL, 'p' },
 	{ "envelope",        no_argument,       NULL, 'E' },
-	{ "connect-timeout", required_argument, NULL, 'W' },
-	{ "eos",             no_argument,       NULL, 'Q' },
-	{ "drain-timeout",   required_argument, NULL, 'D' },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "eos",             no_argument,       NULL, OPT_EOS },
+	{ "drain-timeout",   required_argument, NULL, OPT_DRAIN_TIMEOUT },
 	{ "max-hold",        required_argument, NULL, OPT_MAX_HOLD },
 	{ "order",           required_argument, NULL, OPT_ORDER },
 	{ "ts",              required_argument, NULL, 't' },
@@ -156,17 +160,17 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: kin [-EehV] [-b brokers] [-c count] [-F file] [-g group]\n"
-	    "           [-o offset] [-p partitions] [-X key=value]\n"
-	    "           [-t path] [--connect-timeout dur] [--drain-timeout dur]\n"
-	    "           [--eos] [--max-hold dur] [--order time|fetch]\n"
-	    "           [--ts-unit unit] topic ...\n");
+	    "           [-o offset] [-p partitions] [-t path] [-X key=value]\n"
+	    "           [--connect-timeout dur] [--drain-timeout dur] [--eos]\n"
+	    "           [--max-hold dur] [--order time | fetch] [--ts-unit unit]\n"
+	    "           topic ...\n");
 }
 
 static void
 parse_offset(struct kin *ki, const char *s)
 {
-	char *end;
-	long long v;
+	uint64_t v;
+	int tail = s[0] == '-';
 
 	if (strcmp(s, "beginning") == 0) {
 		ki->offset_kind = OFS_BEGINNING;
@@ -182,46 +186,43 @@ parse_offset(struct kin *ki, const char *s)
 	}
 	if (*s == '@') {
 		if (parse_time_ms(s + 1, &ki->offset_value) != 0)
-			errx(KP_EXIT_USAGE, "-o: not a time: %s", s + 1);
+			errx(KP_EXIT_USAGE, "-o %s: not a time", s);
 		ki->offset_kind = OFS_TIME;
 		return;
 	}
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0)
-		errx(KP_EXIT_USAGE, "-o: not an offset: %s", s);
-	ki->offset_kind = v < 0 || *s == '-' ? OFS_TAIL : OFS_ABS;
-	ki->offset_value = v < 0 ? -v : v;
+	if (parse_whole(s + tail, 0, INT64_MAX, &v) != 0)
+		errx(KP_EXIT_USAGE, "-o %s: not an offset: beginning, end, "
+		    "stored, n, -n or @time", s);
+	ki->offset_kind = tail ? OFS_TAIL : OFS_ABS;
+	ki->offset_value = (int64_t)v;
 }
 
 /* Parses "0,2,5-7". */
 static void
 parse_partitions(struct kin *ki, const char *s)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *dash, *save = NULL;
+	uint64_t lo, hi;
 
 	if ((copy = strdup(s)) == NULL ||
 	    (ki->only_parts = calloc(MAX_PARTITIONS, sizeof(int32_t))) == NULL)
 		err(KP_EXIT_FAIL, NULL);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		char *end;
-		long lo, hi;
-
-		lo = strtol(tok, &end, 10);
-		hi = lo;
-		if (*end == '-')
-			hi = strtol(end + 1, &end, 10);
-		if (end == tok || *end != '\0' || lo < 0 || hi < lo ||
-		    hi >= MAX_PARTITIONS ||
+		if ((dash = strchr(tok, '-')) != NULL)
+			*dash++ = '\0';
+		if (parse_whole(tok, 0, MAX_PARTITIONS - 1, &lo) != 0 ||
+		    parse_whole(dash != NULL ? dash : tok, lo,
+		    MAX_PARTITIONS - 1, &hi) != 0 ||
 		    ki->nonly_parts + (hi - lo + 1) > MAX_PARTITIONS)
-			errx(KP_EXIT_USAGE, "-p: not a partition list: %s", s);
+			break;
 		for (; lo <= hi; lo++)
 			ki->only_parts[ki->nonly_parts++] = (int32_t)lo;
 	}
 	free(copy);
-	if (ki->nonly_parts == 0)
-		errx(KP_EXIT_USAGE, "-p: not a partition list: %s", s);
+	if (tok != NULL || ki->nonly_parts == 0)
+		errx(KP_EXIT_USAGE, "-p %s: not a partition list like 0,2,5-7 "
+		    "(partitions 0 to %d)", s, MAX_PARTITIONS - 1);
 }
 
 static int
@@ -1335,17 +1336,9 @@ main(int argc, char *argv[])
 		if (kconf_option(&kc, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'c': {
-			char *end;
-
-			errno = 0;
-			ki.count_limit = strtoull(optarg, &end, 10);
-			if (*optarg == '\0' || *optarg == '-' || *end != '\0' ||
-			    errno != 0 || ki.count_limit == 0)
-				errx(KP_EXIT_USAGE, "-c: not a positive count: %s",
-				    optarg);
+		case 'c':
+			ki.count_limit = opt_whole("-c", optarg, 1, UINT64_MAX);
 			break;
-		}
 		case 'E':
 			ki.envelope = 1;
 			break;
@@ -1361,18 +1354,15 @@ main(int argc, char *argv[])
 		case 'p':
 			parse_partitions(&ki, optarg);
 			break;
-		case 'W':
-			if (parse_duration_ms(optarg, &connect_timeout) != 0)
-				errx(KP_EXIT_USAGE,
-				    "--connect-timeout: not a duration: %s", optarg);
+		case OPT_CONNECT_TIMEOUT:
+			connect_timeout = opt_duration_ms("--connect-timeout",
+			    optarg);
 			break;
-		case 'Q':
+		case OPT_EOS:
 			ki.eos = 1;
 			break;
-		case 'D':
-			if (parse_duration_ms(optarg, &ki.drain_ms) != 0)
-				errx(KP_EXIT_USAGE,
-				    "--drain-timeout: not a duration: %s", optarg);
+		case OPT_DRAIN_TIMEOUT:
+			ki.drain_ms = opt_duration_ms("--drain-timeout", optarg);
 			break;
 		case 't':
 			ts_path = optarg;
@@ -1390,22 +1380,10 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case OPT_MAX_HOLD:
-			if (parse_duration_ms(optarg, &ki.max_hold_ms) != 0)
-				errx(KP_EXIT_USAGE,
-				    "--max-hold: not a duration: %s", optarg);
+			ki.max_hold_ms = opt_duration_ms("--max-hold", optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			kconf_free(&kc);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			kconf_free(&kc);
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			kconf_free(&kc);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;

@@ -24,6 +24,7 @@
 #include "kconf.h"
 #include "kp.h"
 #include "lineio.h"
+#include "opt.h"
 #include "rejects.h"
 #include "retry.h"
 #include "signals.h"
@@ -44,6 +45,11 @@
 /* How often the topic's partitions and their leaders are looked up again. */
 #define PARTS_REFRESH_MS 5000
 
+enum {
+	OPT_CONNECT_TIMEOUT = 256, OPT_EOS, OPT_REJECTS, OPT_TS_UNIT,
+	OPT_TXN_ID
+};
+
 static const struct option longopts[] = {
 	KCONF_LONGOPTS,
 	{ "key",             required_argument, NULL, 'k' },
@@ -51,13 +57,13 @@ static const struct option longopts[] = {
 	{ "envelope",        no_argument,       NULL, 'E' },
 	{ "partition",       required_argument, NULL, 'P' },
 	{ "compression",     required_argument, NULL, 'z' },
-	{ "rejects",         required_argument, NULL, 'R' },
+	{ "rejects",         required_argument, NULL, OPT_REJECTS },
 	{ "strict",          no_argument,       NULL, 'S' },
-	{ "connect-timeout", required_argument, NULL, 'W' },
-	{ "eos",             no_argument,       NULL, 'Q' },
-	{ "txn-id",          required_argument, NULL, 'I' },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "eos",             no_argument,       NULL, OPT_EOS },
+	{ "txn-id",          required_argument, NULL, OPT_TXN_ID },
 	{ "ts",              required_argument, NULL, 't' },
-	{ "ts-unit",         required_argument, NULL, 'U' },
+	{ "ts-unit",         required_argument, NULL, OPT_TS_UNIT },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -890,54 +896,37 @@ main(int argc, char *argv[])
 		case 't':
 			ts_path = optarg;
 			break;
-		case 'U':
+		case OPT_TS_UNIT:
 			ts_unit = optarg;
 			if (eventtime_unit_us(ts_unit) < 0)
 				errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms or us",
 				    ts_unit);
 			break;
-		case 'P': {
-			char *end;
-			long p = strtol(optarg, &end, 10);
-
-			if (*optarg == '\0' || *end != '\0' || p < 0 ||
-			    p > INT32_MAX)
-				errx(KP_EXIT_USAGE, "-P: not a partition: %s", optarg);
-			ko.partition = (int32_t)p;
+		case 'P':
+			ko.partition = (int32_t)opt_whole("-P", optarg, 0,
+			    INT32_MAX);
 			break;
-		}
 		case 'z':
 			kconf_set(kc.conf, "compression.codec", optarg);
 			break;
-		case 'R':
+		case OPT_REJECTS:
 			rejects_path = optarg;
 			break;
 		case 'S':
 			strict = 1;
 			break;
-		case 'W':
-			if (parse_duration_ms(optarg, &connect_timeout) != 0)
-				errx(KP_EXIT_USAGE, "--connect-timeout: not a duration: %s",
-				    optarg);
+		case OPT_CONNECT_TIMEOUT:
+			connect_timeout = opt_duration_ms("--connect-timeout",
+			    optarg);
 			break;
-		case 'Q':
+		case OPT_EOS:
 			ko.eos_mode = 1;
 			break;
-		case 'I':
+		case OPT_TXN_ID:
 			txn_id = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			kconf_free(&kc);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			kconf_free(&kc);
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			kconf_free(&kc);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;

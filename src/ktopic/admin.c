@@ -17,6 +17,7 @@
 
 #include "kp.h"
 #include "ktopic.h"
+#include "opt.h"
 
 #define MAX_CONFIGS	64
 #define POLL_MS		100
@@ -34,18 +35,6 @@ result_row(const char *topic, const char *result)
 {
 	return jv_object_set(jv_object_set(jv_object(), jv_string("topic"),
 	    jv_string(topic)), jv_string("result"), jv_string(result));
-}
-
-static int
-parse_count(const char *opt, const char *arg, int max)
-{
-	char *end;
-	long n;
-
-	n = strtol(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || n < 1 || n > max)
-		errx(KP_EXIT_USAGE, "%s: expected 1 to %d: %s", opt, max, arg);
-	return (int)n;
 }
 
 /* Drops repeated names, keeping the first; returns the new count. */
@@ -267,10 +256,8 @@ static int
 topics_prepare(struct ktopic *kt, int *argc, char **argv,
     const struct rd_kafka_metadata **md)
 {
-	if (*argc == 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (*argc == 0)
+		opt_usage_error(usage);
 	if (topic_operands_check(*argc, argv) != 0)
 		return KP_EXIT_USAGE;
 	*argc = unique_names(argv, *argc);
@@ -315,16 +302,13 @@ cmd_create(struct ktopic *kt, int argc, char *argv[])
 			rq.if_not_exists = 1;
 			break;
 		case 'p':
-			rq.partitions = parse_count("-p", optarg, 1000000);
+			rq.partitions = (int)opt_whole("-p", optarg, 1, 1000000);
 			break;
 		case 'r':
-			rq.replicas = parse_count("-r", optarg, SHRT_MAX);
+			rq.replicas = (int)opt_whole("-r", optarg, 1, SHRT_MAX);
 			break;
 		default:
-			if (!ktopic_option(kt, ch, optarg)) {
-				usage(stderr);
-				return KP_EXIT_USAGE;
-			}
+			ktopic_option(kt, ch, optarg);
 		}
 	}
 	argc -= optind;
@@ -389,10 +373,8 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 	    NULL)) != -1) {
 		if (ch == OPT_IF_EXISTS)
 			if_exists = 1;
-		else if (!ktopic_option(kt, ch, optarg)) {
-			usage(stderr);
-			return KP_EXIT_USAGE;
-		}
+		else
+			ktopic_option(kt, ch, optarg);
 	}
 	argc -= optind;
 	argv += optind;

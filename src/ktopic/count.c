@@ -17,6 +17,7 @@
 
 #include "kp.h"
 #include "ktopic.h"
+#include "opt.h"
 
 enum { OPT_SINCE = 300 };
 
@@ -234,17 +235,13 @@ cmd_count(struct ktopic *kt, int argc, char *argv[])
 	    NULL)) != -1) {
 		if (ch == OPT_SINCE)
 			since_path = optarg;
-		else if (!ktopic_option(kt, ch, optarg)) {
-			usage(stderr);
-			return KP_EXIT_USAGE;
-		}
+		else
+			ktopic_option(kt, ch, optarg);
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc == 0)
+		opt_usage_error(usage);
 	if (topic_operands_check(argc, argv) != 0)
 		return KP_EXIT_USAGE;
 

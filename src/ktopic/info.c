@@ -7,6 +7,7 @@
 
 #include "kp.h"
 #include "ktopic.h"
+#include "opt.h"
 
 static jv
 broker_ids(const int32_t *ids, int n)
@@ -45,16 +46,12 @@ cmd_list(struct ktopic *kt, int argc, char *argv[])
 	    NULL)) != -1) {
 		if (ch == 'a')
 			all = 1;
-		else if (!ktopic_option(kt, ch, optarg)) {
-			usage(stderr);
-			return KP_EXIT_USAGE;
-		}
+		else
+			ktopic_option(kt, ch, optarg);
 	}
 	argc -= optind;
-	if (argc != 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc != 0)
+		opt_usage_error(usage);
 
 	ktopic_connect(kt, RD_KAFKA_PRODUCER, NULL);
 	if ((md = cluster_metadata(kt)) == NULL)
@@ -105,18 +102,12 @@ cmd_describe(struct ktopic *kt, int argc, char *argv[])
 
 	command_getopt_reset();
 	while ((ch = getopt_long(argc, argv, KTOPIC_OPTSTRING, longopts,
-	    NULL)) != -1) {
-		if (!ktopic_option(kt, ch, optarg)) {
-			usage(stderr);
-			return KP_EXIT_USAGE;
-		}
-	}
+	    NULL)) != -1)
+		ktopic_option(kt, ch, optarg);
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc == 0)
+		opt_usage_error(usage);
 	if (topic_operands_check(argc, argv) != 0)
 		return KP_EXIT_USAGE;
 

@@ -1,7 +1,8 @@
 /*
  * ktopic: what the commands share. Each command parses its own options
  * (the global ones are accepted there too), connects, and returns an exit
- * status; main() owns the one exit path.
+ * status; main() owns the one exit path. A usage error exits at once,
+ * before anything is done (opt_usage_error).
  */
 #ifndef KTOPIC_H
 #define KTOPIC_H
@@ -15,6 +16,7 @@
 #include "kconf.h"
 
 #define DEFAULT_TIMEOUT_MS	10000
+#define MAX_TIMEOUT_MS		86400000	/* a day */
 /* What librdkafka's mock cluster gives a topic it creates on first use. */
 #define AUTOCREATE_PARTITIONS	4
 
@@ -45,7 +47,11 @@ enum {
 
 /* main.c */
 void	usage(FILE *);
-int	ktopic_option(struct ktopic *, int ch, const char *arg);
+/*
+ * Handles an option every command takes (-J, --timeout, kconf's, -h, -V);
+ * any other is a usage error: exits 2 (opt_default).
+ */
+void	ktopic_option(struct ktopic *, int ch, const char *arg);
 /* Resets getopt for a command's own argv (argv[0] is the command's name). */
 void	command_getopt_reset(void);
 

@@ -12,6 +12,7 @@
 
 #include "kp.h"
 #include "ktopic.h"
+#include "opt.h"
 
 struct names {
 	char	**v;
@@ -247,17 +248,14 @@ cmd_lag(struct ktopic *kt, int argc, char *argv[])
 	    NULL)) != -1) {
 		if (ch == 'g')
 			group = optarg;
-		else if (!ktopic_option(kt, ch, optarg)) {
-			usage(stderr);
-			return KP_EXIT_USAGE;
-		}
+		else
+			ktopic_option(kt, ch, optarg);
 	}
 	argc -= optind;
 	argv += optind;
 	if (group == NULL || *group == '\0') {
 		warnx("lag: -g group is required");
-		usage(stderr);
-		return KP_EXIT_USAGE;
+		opt_usage_error(usage);
 	}
 	if (topic_operands_check(argc, argv) != 0)
 		return KP_EXIT_USAGE;

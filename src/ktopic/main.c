@@ -11,7 +11,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "lineio.h"
-#include "timeparse.h"
+#include "opt.h"
 
 static const struct option longopts[] = {
 	KTOPIC_LONGOPTS,
@@ -35,7 +35,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: ktopic [-hJV] [-b brokers] [-F file] [-X key=value] "
-	    "[--timeout duration]\n"
+	    "[--timeout dur]\n"
 	    "              command [argument ...]\n"
 	    "       ktopic [options] count [--since file] topic ...\n"
 	    "       ktopic [options] create [--if-not-exists] [-c key=value] "
@@ -47,26 +47,21 @@ usage(FILE *fp)
 	    "       ktopic [options] list [-a]\n");
 }
 
-int
+void
 ktopic_option(struct ktopic *kt, int ch, const char *arg)
 {
 	switch (ch) {
 	case 'J':
 		kt->json = 1;
-		return 1;
+		break;
 	case OPT_TIMEOUT:
-		if (parse_duration_ms(arg, &kt->timeout_ms) == -1 ||
-		    kt->timeout_ms <= 0 || kt->timeout_ms > 86400000)
-			errx(KP_EXIT_USAGE, "--timeout: bad duration: %s", arg);
-		return 1;
-	case 'h':
-		usage(stdout);
-		exit(KP_EXIT_OK);
-	case 'V':
-		kp_print_version();
-		exit(KP_EXIT_OK);
+		kt->timeout_ms = opt_duration_within_ms("--timeout", arg, 1,
+		    MAX_TIMEOUT_MS);
+		break;
+	default:
+		if (!kconf_option(&kt->kconf, ch, arg))
+			opt_default(ch, usage);
 	}
-	return kconf_option(&kt->kconf, ch, arg);
 }
 
 void
@@ -89,29 +84,19 @@ main(int argc, char *argv[])
 
 	/* '+': stop at the command, whose options are its own. */
 	while ((ch = getopt_long(argc, argv, "+" KTOPIC_OPTSTRING, longopts,
-	    NULL)) != -1) {
-		if (!ktopic_option(&kt, ch, optarg)) {
-			usage(stderr);
-			kconf_free(&kt.kconf);
-			return KP_EXIT_USAGE;
-		}
-	}
+	    NULL)) != -1)
+		ktopic_option(&kt, ch, optarg);
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		kconf_free(&kt.kconf);
-		return KP_EXIT_USAGE;
-	}
+	if (argc == 0)
+		opt_usage_error(usage);
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			break;
 	if (i == sizeof(commands) / sizeof(commands[0])) {
 		warnx("unknown command: %s", argv[0]);
-		usage(stderr);
-		kconf_free(&kt.kconf);
-		return KP_EXIT_USAGE;
+		opt_usage_error(usage);
 	}
 
 	out_init();

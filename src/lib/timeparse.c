@@ -1,5 +1,4 @@
 #include <ctype.h>
-#include <err.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "kp.h"
 #include "timeparse.h"
 
 int
@@ -223,27 +221,4 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
-opt_duration_us(const char *opt, const char *s)
-{
-	int64_t ms;
-
-	if (parse_duration_ms(s, &ms) != 0 || ms > INT64_MAX / 1000)
-		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
-		    "5m, 2h", opt, s);
-	return ms * 1000;
-}
-
-int64_t
-opt_stats_ms(const char *s)
-{
-	char *end;
-	double secs;
-
-	secs = strtod(s, &end);
-	if (end == s || *end != '\0' || !(secs >= 0.001) || secs > 1e6)
-		errx(KP_EXIT_USAGE, "--stats %s: not a number of seconds", s);
-	return (int64_t)(secs * 1000 + 0.5);
 }

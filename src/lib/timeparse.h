@@ -32,10 +32,6 @@ int	parse_iso8601_us(const char *s, size_t len, int64_t *us);
 /* A time for -o @TIME: ISO 8601, or epoch milliseconds. */
 int	parse_time_ms(const char *s, int64_t *ms);
 
-/* An option's duration in µs ("-w 5m"); exits 2 naming opt if it is none. */
-int64_t	opt_duration_us(const char *opt, const char *s);
-/* --stats SECONDS in ms (0.001 to 1e6); exits 2 if it is not that. */
-int64_t	opt_stats_ms(const char *s);
 /* Formats ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 bytes and a NUL; out has room for 64). */
 void	format_iso8601_ms(int64_t ms, char out[64]);
 

@@ -17,6 +17,7 @@
 #include "gen.h"
 #include "kp.h"
 #include "lineio.h"
+#include "opt.h"
 #include "signals.h"
 #include "timeparse.h"
 
@@ -52,49 +53,12 @@ static const struct option longopts[] = {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: mockgen [-hV] [-n COUNT] [-r RATE] [-s LIST] "
-	    "[--disorder DURATION] [--id]\n"
-	    "               [--late RATIO] [--late-by DURATION] [--max NUMBER] "
-	    "[--min NUMBER]\n"
-	    "               [--seed N] [--start TIME] [--step DURATION] "
-	    "[--ts-format FORMAT]\n");
-}
-
-static double
-number_arg(const char *opt, const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
-		errx(KP_EXIT_USAGE, "%s %s: not a number", opt, s);
-	return v;
-}
-
-static uint64_t
-count_arg(const char *opt, const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0)
-		errx(KP_EXIT_USAGE, "%s %s: not a whole number", opt, s);
-	return v;
-}
-
-static int64_t
-duration_arg(const char *opt, const char *s)
-{
-	int64_t ms;
-
-	if (parse_duration_ms(s, &ms) != 0)
-		errx(KP_EXIT_USAGE, "%s %s: not a duration like 500ms, 30s, 5m",
-		    opt, s);
-	return ms;
+	fprintf(fp, "usage: mockgen [-hV] [-n count] [-r rate] [-s list] "
+	    "[--disorder dur] [--id]\n"
+	    "               [--late ratio] [--late-by dur] [--max number] "
+	    "[--min number]\n"
+	    "               [--seed n] [--start time] [--step dur] "
+	    "[--ts-format format]\n");
 }
 
 static int64_t
@@ -172,19 +136,21 @@ main(int argc, char *argv[])
 			strategies = optarg;
 			break;
 		case 'r':
-			rate = number_arg("-r", optarg);
-			if (rate < 0 || (rate > 0 && rate < 0.001))
+			rate = opt_number("-r", optarg, 0, HUGE_VAL);
+			if (rate > 0 && rate < 0.001)
 				errx(KP_EXIT_USAGE, "-r %s: 0 (no limit) or at "
 				    "least 0.001 records a second", optarg);
 			break;
 		case 'n':
-			count = count_arg("-n", optarg);
+			count = opt_whole("-n", optarg, 0, UINT64_MAX);
 			break;
 		case OPT_MIN:
-			min = number_arg("--min", optarg);
+			min = opt_number("--min", optarg, -MOCKGEN_VALUE_LIMIT,
+			    MOCKGEN_VALUE_LIMIT);
 			break;
 		case OPT_MAX:
-			max = number_arg("--max", optarg);
+			max = opt_number("--max", optarg, -MOCKGEN_VALUE_LIMIT,
+			    MOCKGEN_VALUE_LIMIT);
 			break;
 		case OPT_TS_FORMAT:
 			if (strcmp(optarg, "iso") == 0)
@@ -196,7 +162,7 @@ main(int argc, char *argv[])
 				    "--ts-format %s: iso or epoch-ms", optarg);
 			break;
 		case OPT_SEED:
-			seed = count_arg("--seed", optarg);
+			seed = opt_whole("--seed", optarg, 0, UINT64_MAX);
 			have_seed = 1;
 			break;
 		case OPT_START:
@@ -206,41 +172,29 @@ main(int argc, char *argv[])
 			have_start = simulated = 1;
 			break;
 		case OPT_STEP:
-			step_ms = duration_arg("--step", optarg);
+			step_ms = opt_duration_ms("--step", optarg);
 			simulated = 1;
 			break;
 		case OPT_DISORDER:
-			disorder_ms = duration_arg("--disorder", optarg);
+			disorder_ms = opt_duration_ms("--disorder", optarg);
 			break;
 		case OPT_LATE:
-			late = number_arg("--late", optarg);
-			if (late < 0 || late > 1)
-				errx(KP_EXIT_USAGE, "--late %s: a ratio from 0 "
-				    "to 1", optarg);
+			late = opt_number("--late", optarg, 0, 1);
 			break;
 		case OPT_LATE_BY:
-			late_by_ms = duration_arg("--late-by", optarg);
+			late_by_ms = opt_duration_ms("--late-by", optarg);
 			break;
 		case OPT_ID:
 			with_id = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc != 0)
+		opt_usage_error(usage);
 	if (!have_seed && getentropy(&seed, sizeof(seed)) != 0)
 		seed = (uint64_t)now_ms() ^ (uint64_t)getpid() << 32;
 	if (mockgen_init(&gen, strategies, seed) != 0)

@@ -13,6 +13,7 @@
 
 #include "kp.h"
 #include "lineio.h"
+#include "opt.h"
 #include "rejects.h"
 #include "signals.h"
 #include "transform.h"
@@ -32,7 +33,7 @@ static const struct option longopts[] = {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: strategy [-hV] [-f PATH] [-o NAME] [--rejects FILE] "
+	fprintf(fp, "usage: strategy [-hV] [-f path] [-o name] [--rejects file] "
 	    "[--strict]\n");
 }
 
@@ -85,23 +86,14 @@ main(int argc, char *argv[])
 		case OPT_STRICT:
 			strict = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc != 0)
+		opt_usage_error(usage);
 	if (*name == '\0')
 		errx(KP_EXIT_USAGE, "-o: the name is empty");
 	if (strategy_init(&st, field, name) != 0)

@@ -181,7 +181,7 @@ parse_one(struct agg_spec *a, const char *s, const char *e,
 
 	memset(a, 0, sizeof(*a));
 	trim(&s, &e);
-	/* A trailing "as NAME" at depth 0. */
+	/* A trailing "as name" at depth 0. */
 	for (as = e; as > s; as--) {
 		if (as - s >= 4 && isspace((unsigned char)as[-4]) &&
 		    as[-3] == 'a' && as[-2] == 's' &&
@@ -209,7 +209,7 @@ parse_one(struct agg_spec *a, const char *s, const char *e,
 	if (open < e) {
 		if (*open != '(' || e[-1] != ')' ||
 		    top_level(open + 1, e - 1, ")") != e - 1) {
-			snprintf(why, AGG_WHY_MAX, "%.*s: not FN or FN(EXPR)",
+			snprintf(why, AGG_WHY_MAX, "%.*s: not fn or fn(expr)",
 			    (int)(e - s), s);
 			return -1;
 		}
@@ -250,7 +250,7 @@ parse_one(struct agg_spec *a, const char *s, const char *e,
 		semi = top_level(args, args_end, ";");
 		if (semi == args_end) {
 			snprintf(why, AGG_WHY_MAX, "quantile: needs "
-			    "quantile(EXPR; Q), Q from 0 to 1");
+			    "quantile(expr; q), q from 0 to 1");
 			return -1;
 		}
 		qtext = xstrndup(semi + 1, (size_t)(args_end - semi - 1));
@@ -324,7 +324,7 @@ agg_parse(struct agg_list *l, const char *text, char why[AGG_WHY_MAX])
 		for (j = 0; j < i; j++)
 			if (strcmp(l->a[i].name, l->a[j].name) == 0) {
 				snprintf(why, AGG_WHY_MAX, "two aggregates "
-				    "named %s: name one with 'as NAME'",
+				    "named %s: name one with 'as name'",
 				    l->a[i].name);
 				return -1;
 			}

@@ -55,8 +55,8 @@ struct agg_list {
 };
 
 /*
- * Parses the list: aggregates separated by commas, each FN, FN(EXPR) or
- * quantile(EXPR; Q), optionally followed by "as NAME". Returns 0, or -1
+ * Parses the list: aggregates separated by commas, each fn, fn(expr) or
+ * quantile(expr; q), optionally followed by "as name". Returns 0, or -1
  * with the reason in why. Exits 2 if an expression does not compile.
  */
 int	agg_parse(struct agg_list *, const char *text, char why[AGG_WHY_MAX]);

@@ -20,6 +20,7 @@
 #include "kp.h"
 #include "lineio.h"
 #include "numfmt.h"
+#include "opt.h"
 #include "record.h"
 #include "rejects.h"
 #include "signals.h"
@@ -78,11 +79,11 @@ struct run {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: wagg [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR] "
-	    "[--emit MODE] [--hop DUR]\n"
-	    "            [--late FILE] [--rejects FILE] [--session GAP] "
-	    "[--stats SECONDS]\n"
-	    "            [--strict] [--ts-unit UNIT] [AGGREGATES]\n");
+	fprintf(fp, "usage: wagg [-hV] [-d dur] [-k expr] [-t path] [-w dur] "
+	    "[--emit mode] [--hop dur]\n"
+	    "            [--late file] [--rejects file] [--session gap] "
+	    "[--stats seconds]\n"
+	    "            [--strict] [--ts-unit unit] [aggregates]\n");
 }
 
 /* A window bound as the input wrote its times: ISO 8601, or a number. */
@@ -331,30 +332,21 @@ main(int argc, char *argv[])
 				errx(KP_EXIT_USAGE, "--ts-unit %s: not s, ms "
 				    "or us", optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc > 1)
+		opt_usage_error(usage);
 	if (argc == 1)
 		list = argv[0];
 	if (size >= 0 && gap >= 0)
 		errx(KP_EXIT_USAGE, "-w and --session: one kind of window");
 	if (size < 0 && gap < 0)
-		errx(KP_EXIT_USAGE, "give a window: -w DUR (with --hop DUR "
-		    "for hopping windows) or --session GAP");
+		errx(KP_EXIT_USAGE, "give a window: -w dur (with --hop dur "
+		    "for hopping windows) or --session gap");
 	if (size == 0 || gap == 0 || hop == 0)
 		errx(KP_EXIT_USAGE, "a window, hop or gap of 0");
 	if (hop >= 0 && gap >= 0)
@@ -422,7 +414,7 @@ main(int argc, char *argv[])
 	if (run.nlate > 0)
 		warnx("%lu late record%s not counted%s", run.nlate,
 		    run.nlate == 1 ? "" : "s",
-		    run.late != NULL ? "" : "; --late FILE keeps them");
+		    run.late != NULL ? "" : "; --late file keeps them");
 	if (run.rj.count > 0) {
 		warnx("%lu bad line%s set aside", run.rj.count,
 		    run.rj.count == 1 ? "" : "s");

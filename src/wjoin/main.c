@@ -5,7 +5,6 @@
  * come, and both inputs are read at once, the one behind in event time
  * first.
  */
-#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "join.h"
 #include "kp.h"
 #include "lineio.h"
+#include "opt.h"
 #include "output.h"
 #include "rejects.h"
 #include "signals.h"
@@ -83,32 +83,15 @@ struct run {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: wjoin [-hV] [-d DUR] [-k EXPR] [-t PATH] [-w DUR] "
-	    "[--after DUR] [--as NAME,NAME]\n"
-	    "             [--before DUR] [--emit EXPR] [--idle DUR] "
-	    "[--late FILE] [--left-delay DUR]\n"
-	    "             [--left-key EXPR] [--rejects FILE] "
-	    "[--right-delay DUR] [--right-key EXPR]\n"
-	    "             [--state FILE] [--stats SECONDS] [--strict] "
-	    "[--ts-unit UNIT] [--type TYPE]\n"
-	    "             FILE\n");
-}
-
-/*
- * A window bound in µs, which may be negative: "--after -1s" lets the
- * right record be at most 1 s before the left one. Exits 2 if bad.
- */
-static int64_t
-bound_us(const char *opt, const char *s)
-{
-	int64_t ms;
-	int neg = s[0] == '-';
-
-	if ((neg && !isdigit((unsigned char)s[1]) && s[1] != '.') ||
-	    parse_duration_ms(s + neg, &ms) != 0 || ms > INT64_MAX / 1000)
-		errx(KP_EXIT_USAGE, "%s %s: not a duration like 1500ms, 30s, "
-		    "-5m", opt, s);
-	return neg ? -ms * 1000 : ms * 1000;
+	fprintf(fp, "usage: wjoin [-hV] [-d dur] [-k expr] [-t path] [-w dur] "
+	    "[--after dur] [--as name,name]\n"
+	    "             [--before dur] [--emit expr] [--idle dur] "
+	    "[--late file] [--left-delay dur]\n"
+	    "             [--left-key expr] [--rejects file] "
+	    "[--right-delay dur] [--right-key expr]\n"
+	    "             [--state file] [--stats seconds] [--strict] "
+	    "[--ts-unit unit] [--type type]\n"
+	    "             file\n");
 }
 
 static enum join_type
@@ -319,14 +302,14 @@ main(int argc, char *argv[])
 			window = opt_duration_us("-w", optarg);
 			break;
 		case OPT_AFTER:
-			after = bound_us("--after", optarg);
+			after = opt_signed_duration_us("--after", optarg);
 			have_after = 1;
 			break;
 		case OPT_AS:
 			as = optarg;
 			break;
 		case OPT_BEFORE:
-			before = bound_us("--before", optarg);
+			before = opt_signed_duration_us("--before", optarg);
 			have_before = 1;
 			break;
 		case OPT_EMIT:
@@ -370,23 +353,14 @@ main(int argc, char *argv[])
 		case OPT_TYPE:
 			type = join_type(optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return KP_EXIT_OK;
-		case 'V':
-			kp_print_version();
-			return KP_EXIT_OK;
 		default:
-			usage(stderr);
-			return KP_EXIT_USAGE;
+			opt_default(ch, usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1) {
-		usage(stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc != 1)
+		opt_usage_error(usage);
 	if (window < 0 && !have_before && !have_after)
 		errx(KP_EXIT_USAGE, "no window: give -w, or --before and --after");
 	if (!have_before)
@@ -414,7 +388,7 @@ main(int argc, char *argv[])
 		errx(KP_EXIT_USAGE, "-t %s: not a path like .ts or .a.b", ts);
 	if (pair_output_init(&run.out, as, emit) != 0)
 		errx(KP_EXIT_USAGE, "--as %s: not two different names, "
-		    "NAME,NAME", as);
+		    "name,name", as);
 
 	kp_signals_install();
 	rejects_open(&run.rj, rejects_path, strict);
@@ -493,7 +467,7 @@ main(int argc, char *argv[])
 		warnx("%lu late record%s not joined (%lu left, %lu right)%s",
 		    late, late == 1 ? "" : "s", run.join.n.late[SIDE_LEFT],
 		    run.join.n.late[SIDE_RIGHT],
-		    run.late != NULL ? "" : "; --late FILE keeps them");
+		    run.late != NULL ? "" : "; --late file keeps them");
 	if (run.rj.stopped) {
 		warnx("stopped at the first bad line (--strict)");
 		status = KP_EXIT_FAIL;
