@@ -49,6 +49,10 @@ run_unit() {
 	run_unit envelope_test
 }
 
+@test "unit: opt_test" {
+	run_unit opt_test
+}
+
 @test "unit: timeparse_test" {
 	run_unit timeparse_test
 }

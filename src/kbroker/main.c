@@ -31,8 +31,7 @@ struct topic_spec {
 static const struct option longopts[] = {
 	{ "brokers-count", required_argument, NULL, 'n' },
 	{ "topic",         required_argument, NULL, 't' },
-	{ "help",          no_argument,       NULL, 'h' },
-	{ "version",       no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 

@@ -93,8 +93,7 @@ static const struct option longopts[] = {
 	{ "order",           required_argument, NULL, OPT_ORDER },
 	{ "ts",              required_argument, NULL, 't' },
 	{ "ts-unit",         required_argument, NULL, OPT_TS_UNIT },
-	{ "help",            no_argument,       NULL, 'h' },
-	{ "version",         no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 

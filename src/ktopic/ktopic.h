@@ -14,6 +14,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "kconf.h"
+#include "opt.h"
 
 #define DEFAULT_TIMEOUT_MS	10000
 #define MAX_TIMEOUT_MS		86400000	/* a day */
@@ -42,8 +43,7 @@ enum {
 	KCONF_LONGOPTS, \
 	{ "json",    no_argument,       NULL, 'J' }, \
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
-	{ "help",    no_argument,       NULL, 'h' }, \
-	{ "version", no_argument,       NULL, 'V' }
+	OPT_LONGOPTS_HELP_VERSION
 
 /* main.c */
 void	usage(FILE *);

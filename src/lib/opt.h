@@ -11,6 +11,7 @@
 #ifndef KP_OPT_H
 #define KP_OPT_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -57,6 +58,10 @@ int64_t	opt_signed_duration_us(const char *opt, const char *arg);
 /* --stats SECONDS, 0.001 to 1e6, in ms; exits as opt_number does. */
 int64_t	opt_stats_ms(const char *arg);
 
+/* The long forms of -h and -V, which opt_default handles. */
+#define OPT_LONGOPTS_HELP_VERSION \
+	{ "help",    no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
 /*
  * The default case of every tool's getopt switch: -h prints the synopsis
  * (usage) to stdout, -V the version, and exits 0 (1 if stdout could not

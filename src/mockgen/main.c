@@ -45,8 +45,7 @@ static const struct option longopts[] = {
 	{ "late",       required_argument, NULL, OPT_LATE },
 	{ "late-by",    required_argument, NULL, OPT_LATE_BY },
 	{ "id",         no_argument,       NULL, OPT_ID },
-	{ "help",       no_argument,       NULL, 'h' },
-	{ "version",    no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 

@@ -25,8 +25,7 @@ static const struct option longopts[] = {
 	{ "output",  required_argument, NULL, 'o' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "strict",  no_argument,       NULL, OPT_STRICT },
-	{ "help",    no_argument,       NULL, 'h' },
-	{ "version", no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 

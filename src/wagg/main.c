@@ -51,8 +51,7 @@ static const struct option longopts[] = {
 	{ "ts",      required_argument, NULL, 't' },
 	{ "ts-unit", required_argument, NULL, OPT_TS_UNIT },
 	{ "window",  required_argument, NULL, 'w' },
-	{ "help",    no_argument,       NULL, 'h' },
-	{ "version", no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 

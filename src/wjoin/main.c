@@ -59,8 +59,7 @@ static const struct option longopts[] = {
 	{ "ts-unit",   required_argument, NULL, OPT_TS_UNIT },
 	{ "type",      required_argument, NULL, OPT_TYPE },
 	{ "window",    required_argument, NULL, 'w' },
-	{ "help",      no_argument,       NULL, 'h' },
-	{ "version",   no_argument,       NULL, 'V' },
+	OPT_LONGOPTS_HELP_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
 
