@@ -218,10 +218,10 @@ parse_partitions(struct kin *ki, const char *s)
 		for (; lo <= hi; lo++)
 			ki->only_parts[ki->nonly_parts++] = (int32_t)lo;
 	}
-	free(copy);
 	if (tok != NULL || ki->nonly_parts == 0)
 		errx(KP_EXIT_USAGE, "-p %s: not a partition list like 0,2,5-7 "
 		    "(partitions 0 to %d)", s, MAX_PARTITIONS - 1);
+	free(copy);
 }
 
 static int
