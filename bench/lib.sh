@@ -38,3 +38,48 @@ machine() {
 	mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo "$(nproc) cores ($cpu), $mem memory, $(uname -sr)"
 }
+
+# now_ms: the wall clock in milliseconds since the epoch.
+now_ms() { date +%s%3N; }
+
+# topic_count BROKERS TOPIC: the messages TOPIC holds, its partitions' high
+# watermarks summed.
+topic_count() {
+	"$bin/ktopic" -b "$1" describe -J "$2" |
+	    awk -F'"high":' '{ split($2, a, /[,}]/); s += a[1] } END { print s + 0 }'
+}
+
+# wait_topic_count BROKERS TOPIC TARGET TIMEOUT_S [PID]: waits until TOPIC
+# holds TARGET messages, or, once it holds some, 15 s go by without a new
+# one, or TIMEOUT_S go by, or PID is gone (each said on stderr); prints the
+# count it reached.
+wait_topic_count() {
+	local n prev=-1 moved end=$(( $(date +%s) + $4 ))
+	moved=$(date +%s)
+	while n=$(topic_count "$1" "$2"); [ "$n" -lt "$3" ]; do
+		[ "$n" = "$prev" ] || { prev=$n; moved=$(date +%s); }
+		if [ "$n" -gt 0 ] && [ "$(date +%s)" -ge $((moved + 15)) ]; then
+			echo "bench: $2: $n of $3, nothing new for 15 s" >&2
+			break
+		elif [ "$(date +%s)" -ge "$end" ]; then
+			echo "bench: $2: $n of $3 after $4 s" >&2
+			break
+		elif [ -n "${5:-}" ] && ! kill -0 "$5" 2>/dev/null; then
+			echo "bench: $2: $n of $3, process $5 gone" >&2
+			break
+		fi
+		sleep 0.1
+	done
+	echo "$n"
+}
+
+# stop_group PID GRACE_S: gives the process PID GRACE_S seconds to exit by
+# itself, then sends SIGTERM to its process group (a job started with
+# setsid), gives the group 30 s and kills what is left.
+stop_group() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+	kill -TERM -- "-$1" 2>/dev/null || return 0
+	for ((i = 0; i < 150; i++)); do kill -0 -- "-$1" 2>/dev/null || return 0; sleep 0.2; done
+	kill -KILL -- "-$1" 2>/dev/null || true
+}
