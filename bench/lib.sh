@@ -83,3 +83,24 @@ stop_group() {
 	for ((i = 0; i < 150; i++)); do kill -0 -- "-$1" 2>/dev/null || return 0; sleep 0.2; done
 	kill -KILL -- "-$1" 2>/dev/null || true
 }
+
+# quick_option ARGS...: true for --quick, false for no argument; anything
+# else is a usage error (exit 2).
+quick_option() {
+	[ $# = 0 ] && return 1
+	[ $# = 1 ] && [ "$1" = --quick ] && return 0
+	echo "usage: bench/${0##*/} [--quick]" >&2
+	exit 2
+}
+
+# wait_for_file FILE TIMEOUT_S PID: until FILE exists; false if TIMEOUT_S
+# go by or the process PID is gone first.
+wait_for_file() {
+	local end=$(( $(date +%s) + $2 ))
+	until [ -e "$1" ]; do
+		if ! kill -0 "$3" 2>/dev/null || [ "$(date +%s)" -ge "$end" ]; then
+			return 1
+		fi
+		sleep 0.2
+	done
+}

@@ -31,16 +31,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-quick=0
-case "${1:-}" in
---quick) quick=1 ;;
-"") ;;
-*) echo "usage: bench/wagg-vs-spark.sh [--quick]" >&2; exit 2 ;;
-esac
-if [ "$quick" = 1 ]; then
-	n=100000 warm=10000 tp_runs=1 phases="1000:60:15" tp_timeout=180
+if quick_option "$@"; then
+	quick=1 n=100000 warm=10000 tp_runs=1 phases="1000:60:15" tp_timeout=180
 else
-	n=2000000 warm=20000 tp_runs=3 phases="1000:1:180 1000:60:60 10000:60:60" tp_timeout=900
+	quick=0 n=2000000 warm=20000 tp_runs=3 phases="1000:1:180 1000:60:60 10000:60:60" tp_timeout=900
 fi
 tp_runs=${WAGG_SPARK_TP_RUNS:-$tp_runs}
 phases=${WAGG_SPARK_PHASES:-$phases}
@@ -69,6 +63,7 @@ trap 'exit 130' INT TERM
 
 say() { echo "wagg-vs-spark: $*" >&2; }
 res() { echo "$1=$2" >> "$work/results"; }
+spent() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 # topics SYS [SUFFIX]: the system's four input topics.
 topics() {
 	local x
@@ -150,7 +145,7 @@ stop() {
 # tp_wagg_SYS[R] and leaves it running ($pid, its output topic $out).
 # Without R, the memory monitor runs too ($mon).
 drain() {
-	local s=$1 r=${2:-} cpu0=0 cpu1 t_go c first last i
+	local s=$1 r=${2:-} cpu0=0 cpu1 t_go c first last
 	rm -f "$work/ready" "$work/go" "$work/stop"
 	out=${s}_strategy_stats$r
 	say "$s$r: starting"
@@ -161,13 +156,12 @@ drain() {
 		mon=$!
 	fi
 	if [ "$s" = sp ]; then
-		for i in $(seq 1500); do
-			[ -e "$work/ready" ] && break
-			kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/$s$r.log" >&2; exit 1; }
-			sleep 0.2
-		done
-		[ -e "$work/ready" ] || { say "Spark not ready after 300 s"; exit 1; }
-		res startup "$(( $(now_ms) - t_go ))"
+		if ! wait_for_file "$work/ready" 300 "$pid"; then
+			tail -n 30 "$work/$s$r.log" >&2
+			say "Spark not up and warm after 300 s, or gone"
+			exit 1
+		fi
+		if [ -z "$r" ]; then res startup "$(( $(now_ms) - t_go ))"; fi
 		say "Spark up and warm after $(( $(now_ms) - t_go )) ms"
 		cpu0=$(an cpu "$pid")
 		t_go=$(now_ms)
@@ -177,7 +171,7 @@ drain() {
 	cpu1=$(an cpu "$pid")
 	"$bin/kin" -b "$B" -E -e "$out" > "$work/tp_$s$r.env"
 	read -r first last < <(an append-range "$work/tp_$s$r.env")
-	res "tp_wagg_$s$r" "{\"records\":$n,\"out\":$c,\"target\":$rows,\"ms\":$((last - t_go)),\"first_ms\":$((first - t_go)),\"cpu\":$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')}"
+	res "tp_wagg_$s$r" "{\"records\":$n,\"out\":$c,\"target\":$rows,\"ms\":$((last - t_go)),\"first_ms\":$((first - t_go)),\"cpu\":$(spent "$cpu0" "$cpu1")}"
 	say "$s$r: $c of $rows rows in $((last - t_go)) ms"
 }
 
@@ -200,7 +194,7 @@ produce() {
 
 # run SYS: the last drain, then the latency phases, on one running job.
 run() {
-	local s=$1 ph rate speed secs c0 c cpu0 cpu1 t0 t1 target
+	local s=$1 ph rate speed secs c0 c cpu0 t0 t1 target
 	drain "$s"
 	: > "$work/live_$s.ndjson"
 	: > "$work/phases_$s"
@@ -214,14 +208,13 @@ run() {
 		t1=$(now_ms)
 		target=$(wan expected "$window_s" "$delay_s" "$work/backlog.windows" "$work/live_$s.ndjson")
 		c=$(wait_topic_count "$B" "$out" "$target" 120 "$pid")
-		cpu1=$(an cpu "$pid")
-		res "cpu_${rate}_${speed}_$s" "{\"records\":$((rate * secs)),\"cpu\":$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')}"
-		echo "${rate}_$speed $t0 $t1" >> "$work/phases_$s"
 		say "$s: $rate records/s, event time x$speed, for $secs s: $((c - c0)) rows"
+		res "cpu_${rate}_${speed}_$s" "{\"records\":$((rate * secs)),\"cpu\":$(spent "$cpu0" "$(an cpu "$pid")")}"
+		echo "${rate}_$speed $t0 $t1" >> "$work/phases_$s"
 	done
 	stop "$s" "$pid"
 	wait "$mon" 2>/dev/null || true
-	res "mem_$s" "$(cat "$work/mem_$s.json")"
+	res "mem_$s" "$(< "$work/mem_$s.json")"
 	if grep -q 'query failed\|Traceback' "$work/$s.log"; then tail -n 20 "$work/$s.log" >&2; fi
 
 	# Latency, from what a separate consumer reads back.
@@ -245,13 +238,8 @@ run kp
 run sp
 res cmp "$(wan compare "$window_s" "$delay_s" "$work/in.ndjson" "$work/tp_kp.env" "$work/tp_sp.env")"
 
-list=""
-for ph in $phases; do
-	IFS=: read -r rate speed secs <<< "$ph"
-	label="$(printf "%'d" "$rate")/s for $secs s, event time $([ "$speed" = 1 ] && echo "= now" || echo "${speed}x the wall clock")"
-	list="$list${list:+,}{\"id\":\"${rate}_$speed\",\"label\":\"$label\"}"
-done
-res phases "[$list]"
+res phases "[[$(echo $phases | sed 's/:/,/g; s/ /],[/g')]]"
+res tp_runs "$tp_runs"
 res date "$(date -u +%Y-%m-%dT%H:%MZ)"
 res machine "$(machine)"
 rdk=$("$root/tests/librdkafka.sh" --check && echo "librdkafka 2.12.0 (tests/librdkafka.sh)" || echo "the system's librdkafka")

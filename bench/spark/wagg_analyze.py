@@ -237,18 +237,19 @@ def cmd_latency(window_s, delay_s, ins, out, t0, t1):
 
 # -------------------------------------------------------------- report ---
 
+def value(text):
+    """A results value: JSON where it parses, else the text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
 def load(path):
-    R = {}
+    """The KEY=VALUE lines the bench script wrote."""
     with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line:
-                k, v = line.split("=", 1)
-                try:
-                    R[k] = json.loads(v)
-                except ValueError:
-                    R[k] = v
-    return R
+        pairs = [line.rstrip("\n").split("=", 1) for line in f if "=" in line]
+    return {k: value(v) for k, v in pairs}
 
 
 def cmd_report(path):
@@ -303,9 +304,12 @@ def cmd_report(path):
     print("| phase | system | rows | p50 | p99 | max | p99 Spark/kpipes | CPU s per million records |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     worst = None
-    for ph in g("phases", []):
-        kp, sp = g("lat_%s_kp" % ph["id"]), g("lat_%s_sp" % ph["id"])
-        cpu = {s: g("cpu_%s_%s" % (ph["id"], s)) for s in ("kp", "sp")}
+    for rate, speed, secs in g("phases", []):
+        ph = "%d_%d" % (rate, speed)
+        label = "%s/s for %d s, event time %s" % (
+            fmt(rate), secs, "= now" if speed == 1 else "%dx the wall clock" % speed)
+        kp, sp = g("lat_%s_kp" % ph), g("lat_%s_sp" % ph)
+        cpu = {s: g("cpu_%s_%s" % (ph, s)) for s in ("kp", "sp")}
         if kp and sp and kp.get("p99") is not None and sp.get("p99") is not None:
             r = sp["p99"] / max(kp["p99"], 1)
             worst = r if worst is None else min(worst, r)
@@ -316,7 +320,7 @@ def cmd_report(path):
             rat = ratio(kp.get("p99") if kp else None, sp.get("p99") if sp else None,
                         better_low=True) if s == "sp" else ""
             print("| %s | %s | %s of %s | %s | %s | %s | %s | %s |" % (
-                ph["label"], name, fmt(t.get("n")), fmt(t.get("expected")), fmt(t.get("p50")),
+                label, name, fmt(t.get("n")), fmt(t.get("expected")), fmt(t.get("p50")),
                 fmt(t.get("p99")), fmt(t.get("max")), rat,
                 fmt(c["cpu"] / c["records"] * 1e6, 1) if c and c.get("records") else "-"))
     print()

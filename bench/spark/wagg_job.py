@@ -23,17 +23,11 @@ n/10000, so exact below 10000 numbers a window and key); its rank is
 ceil(0.99 n) counting from 1, wagg's floor(0.99 (n - 1)) counting from 0.
 """
 from pyspark.sql import functions as F
-from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
 import common
 
-SCHEMA = StructType([
-    StructField("strategy", StringType()),
-    StructField("value", DoubleType()),
-    StructField("ts", StringType()),
-    StructField("id", LongType()),
-    StructField("result", DoubleType()),
-])
+# The strategy outputs' members ("id", from mockgen --id, may be absent).
+SCHEMA = "strategy STRING, value DOUBLE, ts STRING, id BIGINT, result DOUBLE"
 # wagg writes window times as the records wrote theirs: ISO 8601, UTC, ms.
 TIME = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
 
