@@ -64,10 +64,10 @@ trap 'exit 130' INT TERM
 say() { echo "wagg-vs-spark: $*" >&2; }
 res() { echo "$1=$2" >> "$work/results"; }
 spent() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-# topics SYS [SUFFIX]: the system's four input topics.
+# topics SYS: the system's four input topics, one a line.
 topics() {
 	local x
-	for x in $STRATEGIES; do printf '%s_%s_output%s\n' "$1" "$x" "${2:-}"; done
+	for x in $STRATEGIES; do echo "$1_${x}_output"; done
 }
 
 # ------------------------------------------------------------ the data ---
@@ -108,7 +108,7 @@ kp_cmd="kin -g kp-wagg kp_A_output kp_B_output kp_C_output kp_D_output | wagg -k
 # start SYS [R]: the job in its own process group, its output topic
 # SYS_strategy_stats[R]; sets $pid.
 start() {
-	local s=$1 r=${2:-} log="$work/$1$2.log"
+	local s=$1 r=${2:-} log="$work/$1${2:-}.log"
 	if [ "$s" = kp ]; then
 		# shellcheck disable=SC2046,SC2016
 		setsid bash -c 'export PATH="$1:$PATH" KAFKA_BROKERS=$2
