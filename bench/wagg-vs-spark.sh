@@ -81,7 +81,7 @@ for s in kp sp; do
 	# shellcheck disable=SC2046	# topic names are words
 	"$bin/ktopic" -b "$B" create -p 4 "${lat[@]}" $(topics "$s") ${s}_strategy_stats
 	for i in $(seq 2 "$tp_runs"); do
-		"$bin/ktopic" -b "$B" create -p 4 "${lat[@]}" ${s}_strategy_stats_r$i
+		"$bin/ktopic" -b "$B" create -p 4 "${lat[@]}" "${s}_strategy_stats_r$i"
 	done
 done >/dev/null
 # shellcheck disable=SC2046
@@ -238,6 +238,7 @@ run kp
 run sp
 res cmp "$(wan compare "$window_s" "$delay_s" "$work/in.ndjson" "$work/tp_kp.env" "$work/tp_sp.env")"
 
+# shellcheck disable=SC2086	# echo squeezes the spaces between phases
 res phases "[[$(echo $phases | sed 's/:/,/g; s/ /],[/g')]]"
 res tp_runs "$tp_runs"
 res date "$(date -u +%Y-%m-%dT%H:%MZ)"
