@@ -411,6 +411,8 @@ eos_commit(struct eos *e)
 
 	if (!e->in_txn || e->pending)
 		return;
+	if (e->flush != NULL)
+		e->flush(e->flush_arg);
 	for (i = 0; i < e->ngroups; i++) {
 		g = &e->groups[i];
 		if (g->offsets->cnt == 0)

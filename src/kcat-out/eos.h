@@ -32,6 +32,9 @@ struct eos {
 	unsigned long				 committed_records;
 	char					*buf;		/* the record without _kp_src */
 	size_t					 bufcap;
+	/* If set, called before each commit: what the caller holds back goes out. */
+	void					(*flush)(void *);
+	void					*flush_arg;
 };
 
 /* What one line holds once its source position is taken out. */
