@@ -210,6 +210,7 @@ begin(struct eos *e)
 	if ((error = rd_kafka_begin_transaction(e->rk)) != NULL)
 		eos_fail(e, error, "begin transaction");
 	e->in_txn = 1;
+	e->txns++;
 	e->txn_started = mono_ms();
 	e->txn_records = 0;
 }

@@ -28,6 +28,7 @@ struct eos {
 	int					 in_txn;
 	int					 pending;	/* lines whose position is yet to come */
 	int64_t					 txn_started;	/* mono_ms */
+	unsigned long				 txns;		/* transactions begun */
 	unsigned long				 txn_records;
 	unsigned long				 committed_records;
 	char					*buf;		/* the record without _kp_src */

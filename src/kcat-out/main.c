@@ -109,6 +109,7 @@ struct kout {
 	int			 nparts, part_next;
 	int32_t			 part_now;
 	int64_t			 parts_at, sticky_at;
+	unsigned long		 sticky_txn;	/* --eos: the transaction part_now is for */
 	int			 queue_max;	/* queue.buffering.max.messages */
 };
 
@@ -599,7 +600,12 @@ parts_refresh(struct kout *ko)
 	rd_kafka_metadata_destroy(md);
 }
 
-/* The batch's partition: -P's, or the sticky one, changed every STICKY_MS. */
+/*
+ * The batch's partition: -P's, or the sticky one, changed every STICKY_MS,
+ * or under --eos with each transaction: a partition a transaction writes to
+ * costs a round trip before its first message (AddPartitionsToTxn) and a
+ * commit marker, and the broker's work grows with them.
+ */
 static int32_t
 batch_partition(struct kout *ko, int64_t now)
 {
@@ -609,6 +615,14 @@ batch_partition(struct kout *ko, int64_t now)
 		parts_refresh(ko);
 	if (ko->nparts == 0)
 		return RD_KAFKA_PARTITION_UA;
+	if (ko->eos_mode) {
+		if (ko->sticky_txn != ko->eos.txns || ko->sticky_at == 0) {
+			ko->part_now = ko->parts[ko->part_next++ % ko->nparts];
+			ko->sticky_txn = ko->eos.txns;
+			ko->sticky_at = now;
+		}
+		return ko->part_now;
+	}
 	if (ko->sticky_at == 0 || now - ko->sticky_at >= STICKY_MS) {
 		ko->part_now = ko->parts[ko->part_next++ % ko->nparts];
 		ko->sticky_at = now;
