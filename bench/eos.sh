@@ -19,18 +19,16 @@ runs="${2:-3}"
 rate="${3:-1000}"
 secs="${4:-30}"
 need kin kout ktopic mockgen strategy python3
-work=$(mktemp -d)
-real_dir="$work/kafka"
+bench_work
 pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	"$root/tests/kafka-real.sh" stop "$real_dir" >/dev/null 2>&1 || true
-	rm -rf "$work"
+	bench_cleanup
 }
 trap cleanup EXIT
 
-B=$("$root/tests/kafka-real.sh" start "$real_dir" 2>/dev/null)
+start_real
 broker=$(cat "$real_dir/kafka.pid")
 hz=$(getconf CLK_TCK)
 lat=(-c message.timestamp.type=LogAppendTime)

@@ -9,19 +9,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-n="${1:-1000000}"
-runs="${2:-5}"
-kind="${3:-real}"
+# MESSAGES RUNS KIND, their defaults in turn.
+read -r n runs kind <<< "${1:-1000000} ${2:-5} ${3:-real}"
 need kout kbroker ktopic mockgen kcat
-work=$(mktemp -d)
-kb_pid=""
-real_dir=""
-cleanup() {
-	[ -n "$kb_pid" ] && kill "$kb_pid" 2>/dev/null
-	[ -n "$real_dir" ] && "$root/tests/kafka-real.sh" stop "$real_dir" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_work
 
 # The 60-byte lines are mockgen's; the 300-byte ones the same with a
 # 240-byte "note" member.
@@ -37,13 +28,10 @@ for size in 60 300; do
 done
 if [ "$kind" = embedded ]; then
 	# 32 partitions: the embedded broker keeps about 5 MB of each.
-	"$bin/kbroker" $(for t in "${topics[@]}"; do echo "-t $t:32"; done) > "$work/kb.addr" &
-	kb_pid=$!
-	for _ in $(seq 100); do [ -s "$work/kb.addr" ] && break; sleep 0.05; done
-	B=$(head -n 1 "$work/kb.addr")
+	# shellcheck disable=SC2046	# the arguments are words
+	start_kbroker $(for t in "${topics[@]}"; do echo "-t $t:32"; done)
 else
-	real_dir="$work/kafka"
-	B=$("$root/tests/kafka-real.sh" start "$real_dir" 2>/dev/null)
+	start_real
 	"$bin/ktopic" -b "$B" create -p 4 "${topics[@]}" >/dev/null
 fi
 # Warm-up, not timed: the broker's first idempotent producer waits for its coordinator.
