@@ -11,15 +11,7 @@ n="${1:-1000000}"
 runs="${2:-5}"
 which_brokers="${3:-both}"
 need kin kout kbroker mockgen kcat
-work=$(mktemp -d)
-kb_pid=""
-real_dir=""
-cleanup() {
-	[ -n "$kb_pid" ] && kill "$kb_pid" 2>/dev/null
-	[ -n "$real_dir" ] && "$root/tests/kafka-real.sh" stop "$real_dir" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_work
 
 "$bin/mockgen" -r 0 -n "$n" --seed 7 --start 2026-11-24T00:00:00Z --step 10ms > "$work/in"
 bytes=$(wc -c < "$work/in")
@@ -109,19 +101,16 @@ echo "- kout runs with its defaults (idempotent, acks=all); kcat with librdkafka
 
 if [ "$which_brokers" != real ]; then
 	# The embedded broker keeps about 5 MB a partition: 32 partitions hold 1M
-	# messages. Its topics are made up front (it has no CreateTopics).
-	"$bin/kbroker" $(for i in $(seq "$runs"); do echo "-t bench_kout_$i:32 -t bench_kcat_$i:32 -t bench_kcati_$i:32"; done) > "$work/kb.addr" &
-	kb_pid=$!
-	for _ in $(seq 100); do [ -s "$work/kb.addr" ] && break; sleep 0.05; done
-	bench_one embedded "$(head -n 1 "$work/kb.addr")" 32
-	kill "$kb_pid"; wait "$kb_pid" 2>/dev/null || true
-	kb_pid=""
+	# messages.
+	# shellcheck disable=SC2046	# the arguments are words
+	start_kbroker $(for i in $(seq "$runs"); do echo "-t bench_kout_$i:32 -t bench_kcat_$i:32 -t bench_kcati_$i:32"; done)
+	bench_one embedded "$B" 32
+	stop_kbroker
 fi
 if [ "$which_brokers" != embedded ]; then
-	real_dir="$work/kafka"
-	addr=$("$root/tests/kafka-real.sh" start "$real_dir")
+	start_real
 	for i in $(seq "$runs"); do
-		"$bin/ktopic" -b "$addr" create -p 4 "bench_kout_$i" "bench_kcat_$i" "bench_kcati_$i" >/dev/null
+		"$bin/ktopic" -b "$B" create -p 4 "bench_kout_$i" "bench_kcat_$i" "bench_kcati_$i" >/dev/null
 	done
-	bench_one real "$addr" 4
+	bench_one real "$B" 4
 fi

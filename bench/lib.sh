@@ -104,3 +104,37 @@ wait_for_file() {
 		sleep 0.2
 	done
 }
+
+# A work directory ($work) and the brokers a script starts, all gone when it
+# exits: start_kbroker and start_real set $B.
+kb_pid=""
+real_dir=""
+bench_cleanup() {
+	[ -n "$kb_pid" ] && kill "$kb_pid" 2>/dev/null
+	[ -n "$real_dir" ] && "$root/tests/kafka-real.sh" stop "$real_dir" >/dev/null 2>&1
+	rm -rf "$work"
+}
+bench_work() {
+	work=$(mktemp -d)
+	trap bench_cleanup EXIT
+}
+
+# start_kbroker ARG...: the embedded broker (bin/kbroker ARG...), its
+# topics made up front (it has no CreateTopics).
+start_kbroker() {
+	"$bin/kbroker" "$@" > "$work/kb.addr" &
+	kb_pid=$!
+	for _ in $(seq 100); do [ -s "$work/kb.addr" ] && break; sleep 0.05; done
+	B=$(head -n 1 "$work/kb.addr")
+}
+stop_kbroker() {
+	kill "$kb_pid"
+	wait "$kb_pid" 2>/dev/null || true
+	kb_pid=""
+}
+
+# start_real: a real Apache Kafka (tests/kafka-real.sh) in $work/kafka.
+start_real() {
+	real_dir="$work/kafka"
+	B=$("$root/tests/kafka-real.sh" start "$real_dir" 2>/dev/null)
+}

@@ -210,6 +210,7 @@ begin(struct eos *e)
 	if ((error = rd_kafka_begin_transaction(e->rk)) != NULL)
 		eos_fail(e, error, "begin transaction");
 	e->in_txn = 1;
+	e->txns++;
 	e->txn_started = mono_ms();
 	e->txn_records = 0;
 }
@@ -411,6 +412,8 @@ eos_commit(struct eos *e)
 
 	if (!e->in_txn || e->pending)
 		return;
+	if (e->flush != NULL)
+		e->flush(e->flush_arg);
 	for (i = 0; i < e->ngroups; i++) {
 		g = &e->groups[i];
 		if (g->offsets->cnt == 0)

@@ -28,10 +28,14 @@ struct eos {
 	int					 in_txn;
 	int					 pending;	/* lines whose position is yet to come */
 	int64_t					 txn_started;	/* mono_ms */
+	unsigned long				 txns;		/* transactions begun */
 	unsigned long				 txn_records;
 	unsigned long				 committed_records;
 	char					*buf;		/* the record without _kp_src */
 	size_t					 bufcap;
+	/* If set, called before each commit: what the caller holds back goes out. */
+	void					(*flush)(void *);
+	void					*flush_arg;
 };
 
 /* What one line holds once its source position is taken out. */

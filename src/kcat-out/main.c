@@ -40,6 +40,8 @@
 #define TOPIC_CACHE	64
 /* Plain lines to one topic are handed to librdkafka this many at a time. */
 #define BATCH_MAX	1024
+/* --eos: room for the values of a batch, copied out of their lines. */
+#define BATCH_BYTES	(1 << 18)
 /* The partition a batch goes to changes this often (sticky partitioning). */
 #define STICKY_MS	10
 /* How often the topic's partitions and their leaders are looked up again. */
@@ -93,16 +95,26 @@ struct kout {
 	int			 alone;		/* one message in flight */
 	int			 stop_seen;	/* signals before the wait */
 	/*
-	 * Plain mode (one topic, no key, no envelope, no --eos): lines go to
-	 * librdkafka in batches, to one partition at a time, chosen here.
+	 * Plain mode (one topic, no key, no envelope, no -t), with --eos or
+	 * not: lines go to librdkafka in batches, to one partition at a
+	 * time, chosen here. Each message's line is kept beside it for the
+	 * rejects file: under --eos the message is the line without its
+	 * _kp_src, copied into batch_bytes.
 	 */
 	int			 batching;
 	rd_kafka_message_t	 batch[BATCH_MAX];
+	struct {
+		const char	*line;
+		size_t		 len;
+	}			 batch_line[BATCH_MAX];
 	int			 nbatch;
+	char			*batch_bytes;
+	size_t			 batch_used;
 	int32_t			*parts;		/* partitions with a leader */
 	int			 nparts, part_next;
 	int32_t			 part_now;
 	int64_t			 parts_at, sticky_at;
+	unsigned long		 sticky_txn;	/* --eos: the transaction part_now is for */
 	int			 queue_max;	/* queue.buffering.max.messages */
 };
 
@@ -593,7 +605,12 @@ parts_refresh(struct kout *ko)
 	rd_kafka_metadata_destroy(md);
 }
 
-/* The batch's partition: -P's, or the sticky one, changed every STICKY_MS. */
+/*
+ * The batch's partition: -P's, or the sticky one, changed every STICKY_MS,
+ * or under --eos with each transaction: a partition a transaction writes to
+ * costs a round trip before its first message (AddPartitionsToTxn) and a
+ * commit marker, and the broker's work grows with them.
+ */
 static int32_t
 batch_partition(struct kout *ko, int64_t now)
 {
@@ -603,6 +620,14 @@ batch_partition(struct kout *ko, int64_t now)
 		parts_refresh(ko);
 	if (ko->nparts == 0)
 		return RD_KAFKA_PARTITION_UA;
+	if (ko->eos_mode) {
+		if (ko->sticky_txn != ko->eos.txns || ko->sticky_at == 0) {
+			ko->part_now = ko->parts[ko->part_next++ % ko->nparts];
+			ko->sticky_txn = ko->eos.txns;
+			ko->sticky_at = now;
+		}
+		return ko->part_now;
+	}
 	if (ko->sticky_at == 0 || now - ko->sticky_at >= STICKY_MS) {
 		ko->part_now = ko->parts[ko->part_next++ % ko->nparts];
 		ko->sticky_at = now;
@@ -610,14 +635,16 @@ batch_partition(struct kout *ko, int64_t now)
 	return ko->part_now;
 }
 
-/* A batched line on its own (no key, no headers), waiting for room. */
+/* The batch's message i on its own (no key, no headers), waiting for room. */
 static void
-produce_one(struct kout *ko, const rd_kafka_message_t *m, int32_t partition)
+produce_one(struct kout *ko, int i, int32_t partition)
 {
+	const rd_kafka_message_t *m = &ko->batch[i];
 	rd_kafka_headers_t *headers = NULL;
 
-	produce(ko, (unsigned long)(uintptr_t)m->_private, m->payload, m->len,
-	    ko->topic, partition, m->payload, m->len, NULL, 0, &headers, 0);
+	produce(ko, (unsigned long)(uintptr_t)m->_private,
+	    ko->batch_line[i].line, ko->batch_line[i].len, ko->topic, partition,
+	    m->payload, m->len, NULL, 0, &headers, 0);
 }
 
 /*
@@ -640,11 +667,12 @@ batch_flush(struct kout *ko)
 	if (n == 0)
 		return;
 	ko->nbatch = 0;
+	ko->batch_used = 0;	/* free again once this call returns */
 	partition = batch_partition(ko, mono_ms());
 	if (partition == RD_KAFKA_PARTITION_UA) {
 		/* No partitions known: librdkafka's partitioner, line by line. */
 		for (i = 0; i < n; i++)
-			produce_one(ko, &ko->batch[i], partition);
+			produce_one(ko, i, partition);
 		return;
 	}
 	while (rd_kafka_outq_len(ko->rk) > 0 &&
@@ -662,12 +690,60 @@ batch_flush(struct kout *ko)
 		if (m->err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			/* The tail (see above): waits for room in produce(). */
 			ko->accepted--;
-			produce_one(ko, m, partition);
+			produce_one(ko, i, partition);
 		} else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			enqueue_failed(ko, (unsigned long)(uintptr_t)m->_private,
-			    m->payload, m->len, ko->topic, m->err);
+			    ko->batch_line[i].line, ko->batch_line[i].len,
+			    ko->topic, m->err);
 		}
 	}
+}
+
+/*
+ * Adds a message to the batch: value[0..value_len) of line[0..len), both
+ * valid until the next read, which the batch is flushed before.
+ */
+static void
+batch_add(struct kout *ko, const char *line, size_t len, const char *value,
+    size_t value_len, unsigned long lineno)
+{
+	rd_kafka_message_t *m = &ko->batch[ko->nbatch];
+
+	m->payload = (void *)value;
+	m->len = value_len;
+	m->_private = (void *)(uintptr_t)lineno;
+	ko->batch_line[ko->nbatch].line = line;
+	ko->batch_line[ko->nbatch].len = len;
+	if (++ko->nbatch == BATCH_MAX)
+		batch_flush(ko);
+}
+
+/*
+ * --eos: adds a record's value to the batch, copied, since the next line's
+ * value takes its place. Returns -1 if it is larger than the room there is.
+ */
+static int
+batch_add_copy(struct kout *ko, const char *line, size_t len,
+    const char *value, size_t value_len, unsigned long lineno)
+{
+	char *copy;
+
+	if (value_len > BATCH_BYTES)
+		return -1;
+	if (ko->batch_used + value_len > BATCH_BYTES)
+		batch_flush(ko);
+	copy = ko->batch_bytes + ko->batch_used;
+	memcpy(copy, value, value_len);
+	ko->batch_used += value_len;
+	batch_add(ko, line, len, copy, value_len, lineno);
+	return 0;
+}
+
+/* eos.h's flush: the transaction commits the batch's lines with the rest. */
+static void
+eos_flush(void *arg)
+{
+	batch_flush(arg);
 }
 
 static void
@@ -689,14 +765,8 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		rejects_add(&ko->rejects, "<stdin>", lineno, line, len, why);
 		return;
 	}
-	if (ko->batching) {
-		rd_kafka_message_t *m = &ko->batch[ko->nbatch++];
-
-		m->payload = line;	/* valid until the next read: flushed first */
-		m->len = len;
-		m->_private = (void *)(uintptr_t)lineno;
-		if (ko->nbatch == BATCH_MAX)
-			batch_flush(ko);
+	if (ko->batching && !ko->eos_mode) {
+		batch_add(ko, line, len, line, len, lineno);
 		return;
 	}
 	if (ko->eos_mode) {
@@ -709,6 +779,14 @@ handle_line(struct kout *ko, char *line, size_t len, unsigned long lineno)
 		}
 		if (rec.position_only)
 			return;
+		if (ko->batching && rec.value != NULL &&
+		    batch_add_copy(ko, line, len, rec.value, rec.value_len,
+		    lineno) == 0) {
+			free(rec.owned);
+			return;
+		}
+		/* A tombstone or a large value: after the batch, in order. */
+		batch_flush(ko);
 		value = rec.value;
 		value_len = rec.value_len;
 		env.value = rec.owned;	/* freed with the envelope */
@@ -775,6 +853,25 @@ done:
 	envelope_free(&env);
 }
 
+/*
+ * --eos: how long until the open transaction is to be committed (0: now),
+ * at most 100 ms. A transaction holds what was read in EOS_COMMIT_MS,
+ * however fast or slowly it comes: committing whenever the input buffer
+ * ran dry made one transaction of every read(2) under load, a few hundred
+ * lines each, and the commits, not the lines, took the time.
+ */
+static int
+eos_commit_wait(const struct kout *ko)
+{
+	int64_t age;
+
+	/* Lines waiting for their position: the commit waits for it too. */
+	if (!ko->eos.in_txn || ko->eos.pending)
+		return 100;
+	age = mono_ms() - ko->eos.txn_started;
+	return age >= EOS_COMMIT_MS ? 0 : (int)(EOS_COMMIT_MS - age);
+}
+
 /* Reads stdin and produces until EOF, or a stop signal and its grace. */
 static void
 pump(struct kout *ko)
@@ -799,14 +896,12 @@ pump(struct kout *ko)
 				continue;
 			}
 			handle_line(ko, line, len, lr.lineno);
-			if (ko->eos_mode && ko->eos.in_txn &&
-			    mono_ms() - ko->eos.txn_started >= EOS_COMMIT_MS)
+			if (ko->eos_mode && eos_commit_wait(ko) == 0)
 				eos_commit(&ko->eos);
 		}
 		/* Before the buffer the lines point into is read into again. */
 		batch_flush(ko);
-		/* Idle (or at the end): what was read is committed now. */
-		if (ko->eos_mode)
+		if (ko->eos_mode && eos_commit_wait(ko) == 0)
 			eos_commit(&ko->eos);
 		if (r == -1)
 			break;
@@ -828,7 +923,8 @@ pump(struct kout *ko)
 		rd_kafka_poll(ko->rk, 0);
 		if (ko->retry.n > 0 && !kp_stop_signal)
 			retry_refused(ko);
-		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+		if (poll(&pfd, 1, ko->eos_mode ? eos_commit_wait(ko) : 100) < 0 &&
+		    errno != EINTR)
 			err(KP_EXIT_FAIL, "poll");
 		if (pfd.revents == 0)
 			continue;
@@ -984,8 +1080,11 @@ main(int argc, char *argv[])
 	 * rd_kafka_produce_batch stamps its messages with the producer's
 	 * clock: -t goes message by message.
 	 */
-	ko.batching = !ko.eos_mode && !ko.envelope && !ko.stamping &&
+	ko.batching = !ko.envelope && !ko.stamping &&
 	    ko.key_expr == NULL && ko.topic_expr == NULL && ko.topic != NULL;
+	if (ko.batching && ko.eos_mode &&
+	    (ko.batch_bytes = malloc(BATCH_BYTES)) == NULL)
+		err(KP_EXIT_FAIL, NULL);
 	{
 		char v[32];
 		size_t vlen = sizeof(v);
@@ -1015,8 +1114,11 @@ main(int argc, char *argv[])
 		status = KP_EXIT_USAGE;
 		goto out;
 	}
-	if (ko.eos_mode)
+	if (ko.eos_mode) {
 		eos_init(&ko.eos, ko.rk, connect_timeout);
+		ko.eos.flush = eos_flush;
+		ko.eos.flush_arg = &ko;
+	}
 	pump(&ko);
 	if (ko.eos_mode)
 		eos_finish(&ko.eos);
@@ -1065,6 +1167,7 @@ out:
 		eventtime_free(&ko.ts);
 	retry_list_free(&ko.retry);
 	free(ko.parts);
+	free(ko.batch_bytes);
 	rd_kafka_destroy(ko.rk);
 	return status;
 }
