@@ -158,7 +158,7 @@ test-real:
 
 lint:
 	mandoc -Tlint -W warning $(MANS)
-	shellcheck bin/kpipes bin/kpipes-demo
+	shellcheck bin/kpipes bin/kpipes-supervise bin/kpipes-demo
 
 # The demo first checks (and, when it may, installs) what the build needs,
 # then builds: a missing package is named, not left to a compiler error.
@@ -170,12 +170,12 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(addprefix bin/,$(BUILT)) bin/kpipes $(DESTDIR)$(BINDIR)
+	install -m 755 $(addprefix bin/,$(BUILT)) bin/kpipes bin/kpipes-supervise $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
 	$(if $(wildcard man/*.7),install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7)
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(BUILT) kpipes)
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(BUILT) kpipes kpipes-supervise)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 

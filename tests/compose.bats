@@ -63,6 +63,8 @@ compose_json() {
 	# The launcher scripts reach the image; the programs are built in it.
 	run grep -x '!bin/kpipes' .dockerignore
 	assert_success
+	run grep -x '!bin/kpipes-supervise' .dockerignore
+	assert_success
 	run grep -x 'bin/\*' .dockerignore
 	assert_success
 }

@@ -53,6 +53,10 @@ examples() {
 	examples man/wagg.1
 }
 
+@test "examples: kpipes(1) EXAMPLES work as printed" {
+	examples man/kpipes.1
+}
+
 @test "examples: kpipes(7) EXAMPLES work as printed" {
 	examples man/kpipes.7
 }

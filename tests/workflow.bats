@@ -62,7 +62,7 @@ nothing_left() {
 			return 1
 		done
 	done
-	! pgrep -f -- "_supervise $KPIPES_RUN" >/dev/null
+	! pgrep -f -- "kpipes-supervise .*$KPIPES_RUN" >/dev/null
 }
 
 # Blanks and line breaks squeezed to one space.
@@ -70,12 +70,12 @@ squeeze() {
 	tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'
 }
 
-@test "kpipes: -h prints kpipes(7)'s synopsis, a bad command or option exits 2" {
+@test "kpipes: -h prints kpipes(1)'s synopsis, a bad command or option exits 2" {
 	run --separate-stderr kpipes -h
 	assert_success
 	[ -z "$stderr" ]
 	assert_equal "$(printf '%s\n' "$output" | sed 's/^usage: //' | squeeze)" \
-	    "$(mandoc -Tascii "$KP_ROOT/man/kpipes.7" | col -b |
+	    "$(mandoc -Tascii "$KP_ROOT/man/kpipes.1" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | squeeze)"
 	run -2 kpipes bogus
 	run -2 kpipes up --bogus
@@ -85,9 +85,9 @@ squeeze() {
 	run -2 kpipes peek
 }
 
-@test "kpipes, kpipes-demo: shellcheck clean" {
+@test "kpipes, kpipes-supervise, kpipes-demo: shellcheck clean" {
 	command -v shellcheck >/dev/null || skip "shellcheck is not installed"
-	run shellcheck "$KP_ROOT/bin/kpipes" "$KP_ROOT/bin/kpipes-demo"
+	run shellcheck "$KP_ROOT/bin/kpipes" "$KP_ROOT/bin/kpipes-supervise" "$KP_ROOT/bin/kpipes-demo"
 	assert_success
 }
 
