@@ -15,7 +15,13 @@ setup() {
 }
 
 teardown() {
+	local f
 	with_timeout 60 kpipes down --keep-broker >/dev/null 2>&1 || true
+	# What a failed test may have left of the supervisors it started itself.
+	for f in "$KPIPES_RUN"/p/*/pid; do
+		[ -f "$f" ] && kill -KILL -- "-$(cat "$f")" 2>/dev/null
+	done
+	return 0
 }
 
 # hostile NAME: a value that, read by a shell, would run three commands that
@@ -31,21 +37,6 @@ no_marker() {
 	local found
 	found=$(find "$BATS_TEST_TMPDIR" -name 'pwned*')
 	[ -z "$found" ] || fail "a value was run as shell code: $found"
-}
-
-# state_is DIR STATE: what the supervisor of pipeline DIR says it is doing.
-state_is() {
-	[ "$(cat "$1/state" 2>/dev/null)" = "$2" ]
-}
-
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 4; i++)); do
-		"$@" && return 0
-		sleep 0.25
-	done
-	return 1
 }
 
 # words FILE: a stage file's words, one a line.
@@ -105,7 +96,7 @@ supervise() {
 	assert_equal "$(python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1])))' "$line")" \
 	    "$(printf '%s\n' kin -F consumer.properties -F "$f" -g "${P}strategy-A" "${P}A_input" '|' strategy '|' kout -F "$f" "${P}A_output")"
 	grep -qxF "CLIENT_CONFIG=$f" "$KPIPES_RUN/config"
-	wait_for 60 state_is "$KPIPES_RUN/p/producer" finished
+	wait_for 60 state_is producer finished
 	run -0 with_timeout 120 kpipes down --drain -t 90
 	refute_output --partial behind
 	assert_equal "$(with_timeout 60 kin -F "$f" -e "${P}A_output" | jq -s 'map(select(.result != null)) | length')" 20
@@ -114,7 +105,7 @@ supervise() {
 }
 
 @test "kpipes-supervise: runs a pipeline with a process substitution from its words, and a producer that ends is finished" {
-	run_dir="$BATS_TEST_TMPDIR/run"
+	run_dir=$KPIPES_RUN
 	d="$run_dir/p/pairs"
 	mkdir -p "$d"
 	rejects=$(hostile pwned.r)
@@ -124,7 +115,7 @@ supervise() {
 	printf '%s\0' strategy -f .left.value --rejects "$rejects" >"$d/stage.3"
 	echo "C | wjoin <(D) | strategy" >"$d/cmd"
 	supervise "$d" -P "$run_dir" pairs
-	wait_for 30 state_is "$d" finished
+	wait_for 30 state_is pairs finished
 	assert_equal "$(cat "$d/exit")" "0 0 0"
 	assert_equal "$(cat "$d/restarts")" 0
 	run cat "$d/log"
@@ -140,13 +131,13 @@ supervise() {
 }
 
 @test "kpipes-supervise: a usage error is not restarted; SIGTERM stops a pipeline from its head; bad arguments exit 2" {
-	run_dir="$BATS_TEST_TMPDIR/run"
+	run_dir=$KPIPES_RUN
 	d="$run_dir/p/bad"
 	mkdir -p "$d"
 	printf '%s\0' mockgen -n 1 -r 0 >"$d/stage.1"
 	printf '%s\0' strategy --bogus >"$d/stage.2"
 	supervise "$d" "$run_dir" bad
-	wait_for 30 state_is "$d" failed
+	wait_for 30 state_is bad failed
 	run cat "$d/log"
 	assert_output --regexp 'exited with a usage or configuration error \(mockgen=[0-9]+ strategy=2\): not restarting'
 	assert_equal "$(cat "$d/restarts")" 0
@@ -156,11 +147,11 @@ supervise() {
 	printf '%s\0' mockgen -r 2 -s A >"$d/stage.1"
 	printf '%s\0' strategy >"$d/stage.2"
 	supervise "$d" -t 5 "$run_dir" live
-	wait_for 30 state_is "$d" running
+	wait_for 30 state_is live running
 	wait_for 30 grep -q '"result"' "$d/log"
 	pid=$(cat "$d/pid")
 	kill -TERM "$pid"
-	wait_for 30 state_is "$d" stopped
+	wait_for 30 state_is live stopped
 	run cat "$d/log"
 	assert_output --partial 'stopping: SIGTERM to its first programs'
 	assert_output --regexp 'stopped \(mockgen=0 strategy=0\)'
