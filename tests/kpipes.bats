@@ -19,7 +19,8 @@ teardown() {
 	with_timeout 60 kpipes down --keep-broker >/dev/null 2>&1 || true
 	# What a failed test may have left of the supervisors it started itself.
 	for f in "$KPIPES_RUN"/p/*/pid; do
-		[ -f "$f" ] && kill -KILL -- "-$(cat "$f")" 2>/dev/null
+		[ -f "$f" ] && pgrep -f kpipes-supervise | grep -qx "$(cat "$f")" &&
+			kill -KILL -- "-$(cat "$f")" 2>/dev/null
 	done
 	return 0
 }
