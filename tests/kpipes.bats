@@ -131,6 +131,29 @@ supervise() {
 	no_marker
 }
 
+@test "kpipes-supervise: a producer whose kout delivers for seconds after mockgen ended is finished, not run again" {
+	run_dir=$KPIPES_RUN
+	d="$run_dir/p/slow"
+	mkdir -p "$d" "$BATS_TEST_TMPDIR/slowbin"
+	# A kout that takes 4 s to deliver once its input has ended (a loaded
+	# broker): it keeps the lines it was given, then appends them to out.
+	cat >"$BATS_TEST_TMPDIR/slowbin/kout" <<EOF
+#!/bin/bash
+cat >"$BATS_TEST_TMPDIR/held"
+sleep 4
+cat "$BATS_TEST_TMPDIR/held" >>"$BATS_TEST_TMPDIR/out"
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/slowbin/kout"
+	printf '%s\0' mockgen -n 5 -r 0 --id >"$d/stage.1"
+	printf '%s\0' kout T >"$d/stage.2"
+	PATH="$BATS_TEST_TMPDIR/slowbin:$PATH" supervise "$d" -P "$run_dir" slow
+	wait_for 30 state_is slow finished
+	assert_equal "$(cat "$d/restarts")" 0
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/out")" 5
+	run cat "$d/log"
+	refute_line --partial 'a stage has exited'
+}
+
 @test "kpipes-supervise: a usage error is not restarted; SIGTERM stops a pipeline from its head; bad arguments exit 2" {
 	run_dir=$KPIPES_RUN
 	d="$run_dir/p/bad"
