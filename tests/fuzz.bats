@@ -55,3 +55,7 @@ fuzz() {
 @test "fuzz eosruns: exactly-once commit metadata parses safely and round trips" {
 	fuzz eosruns
 }
+
+@test "fuzz kpsrc: exactly-once positions parse within the arity rule and round trip; wrapped values unwrap to the same value" {
+	fuzz kpsrc
+}

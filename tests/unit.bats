@@ -17,6 +17,10 @@ run_unit() {
 	run_unit eosruns_test
 }
 
+@test "unit: kpsrc_test" {
+	run_unit kpsrc_test
+}
+
 @test "unit: base64_test" {
 	run_unit base64_test
 }

@@ -10,6 +10,7 @@
 #include "eosruns.h"
 #include "jsonscan.h"
 #include "kp.h"
+#include "kpsrc.h"
 #include "timeparse.h"
 
 #define TXN_TIMEOUT_MS	60000
@@ -76,96 +77,6 @@ eos_init(struct eos *e, rd_kafka_t *rk, int64_t timeout_ms)
 	}
 }
 
-/* One source position. */
-struct src {
-	const char *group, *topic, *member;
-	int32_t	 partition;
-	int64_t	 offset;	/* where the partition resumes after this */
-	int32_t	 generation;	/* -1: none given, the commit is not fenced */
-	int64_t	 processed;	/* a window filter's: how far it went, or -1 */
-	struct eos_run runs[EOS_RUNS_MAX]; /* a window filter's runs (eosruns.h) */
-	int	 nruns;
-};
-
-/*
- * A window filter's runs, [["id",processed],...]: those beyond resume
- * (at most EOS_RUNS_MAX) into src. Returns -1 if it is not such a list.
- */
-static int
-parse_runs(jv list, struct src *src)
-{
-	struct eos_run r;
-	int i, n;
-	jv x;
-
-	if (jv_get_kind(list) != JV_KIND_ARRAY)
-		return -1;
-	n = jv_array_length(jv_copy(list));
-	src->nruns = 0;
-	for (i = 0; i < n; i++) {
-		x = jv_array_get(jv_copy(list), i);
-		jv_free(x);		/* it stays alive inside list */
-		if (eos_run_from_jv(x, &r) != 0)
-			return -1;
-		if (r.processed > src->offset && src->nruns < EOS_RUNS_MAX)
-			src->runs[src->nruns++] = r;
-	}
-	return 0;
-}
-
-/*
- * Reads kin's ["group","topic",partition,offset,generation,"member"] (the
- * first four alone: no generation, commits not fenced; a seventh, the
- * runs of a window filter that joined the record before, marks a record
- * read again), or with window set a window filter's
- * ["group","topic",partition,resume,generation,"member",processed,runs]
- * (runs: [["id",processed],...], eosruns.h; without it, an older wjoin's,
- * processed alone is committed). The strings stay alive in v.
- */
-static int
-parse_one(jv v, int window, struct src *src)
-{
-	jv e[8];
-	int i, len;
-	int64_t partition, generation;
-
-	if (jv_get_kind(v) != JV_KIND_ARRAY)
-		return -1;
-	len = jv_array_length(jv_copy(v));
-	if (window ? len != 7 && len != 8 : len != 4 && len != 6 && len != 7)
-		return -1;
-	for (i = 0; i < len; i++) {
-		e[i] = jv_array_get(jv_copy(v), i);
-		/* Each element stays alive inside v. */
-		jv_free(e[i]);
-	}
-	/* Whole numbers in range (eosruns.h): no cast of 1e20 or 9.5. */
-	if (jv_get_kind(e[0]) != JV_KIND_STRING ||
-	    jv_get_kind(e[1]) != JV_KIND_STRING ||
-	    eos_src_number(e[2], EOS_SRC_PARTITION, &partition) != 0 ||
-	    eos_src_number(e[3], EOS_SRC_OFFSET, &src->offset) != 0 ||
-	    (len >= 6 && (eos_src_number(e[4], EOS_SRC_GENERATION,
-	    &generation) != 0 || jv_get_kind(e[5]) != JV_KIND_STRING)))
-		return -1;
-	if (len >= 7 && (window ? eos_src_number(e[6], EOS_SRC_OFFSET,
-	    &src->processed) != 0 : jv_get_kind(e[6]) != JV_KIND_ARRAY))
-		return -1;
-	src->group = jv_string_value(e[0]);
-	src->topic = jv_string_value(e[1]);
-	src->partition = (int32_t)partition;
-	src->generation = len >= 6 ? (int32_t)generation : -1;
-	src->member = len >= 6 ? jv_string_value(e[5]) : "";
-	if (!window)
-		src->processed = -1;
-	src->nruns = 0;
-	if ((window && src->processed < src->offset) ||
-	    (len == 8 && parse_runs(e[7], src) != 0))
-		return -1;
-	if (!window)
-		src->offset++;		/* the record's own: resume after it */
-	return 0;
-}
-
 static struct eos_group *
 group_find(struct eos *e, const char *name)
 {
@@ -179,7 +90,7 @@ group_find(struct eos *e, const char *name)
 
 /* Whether src was read under another generation than the open transaction's. */
 static int
-other_generation(struct eos *e, const struct src *src)
+other_generation(struct eos *e, const struct kpsrc *src)
 {
 	struct eos_group *g = group_find(e, src->group);
 
@@ -216,11 +127,12 @@ begin(struct eos *e)
 }
 
 /*
- * Notes where src's partition resumes, in its group's offsets for the
- * open transaction, with how far a window filter processed as metadata.
+ * Notes where src's partition resumes (after a record; at a window
+ * entry's resume), in its group's offsets for the open transaction, with
+ * how far a window filter processed as metadata.
  */
 static void
-note(struct eos *e, const struct src *src)
+note(struct eos *e, const struct kpsrc *src)
 {
 	struct eos_group *g = group_find(e, src->group);
 	rd_kafka_topic_partition_t *tp;
@@ -244,9 +156,9 @@ note(struct eos *e, const struct src *src)
 	if (tp == NULL)
 		tp = rd_kafka_topic_partition_list_add(g->offsets, src->topic,
 		    src->partition);
-	if (src->processed < 0) {
-		if (src->offset > tp->offset)
-			tp->offset = src->offset;
+	if (src->form == KPSRC_RECORD) {
+		if (src->offset + 1 > tp->offset)
+			tp->offset = src->offset + 1;
 		return;
 	}
 	/* A window filter's positions are its latest word on them. */
@@ -284,21 +196,19 @@ new_generation(struct eos *e)
 static int
 take_positions(struct eos *e, jv v, const char **why)
 {
-	struct src *srcs;
+	struct kpsrc *srcs;
 	int i, n = jv_array_length(jv_copy(v)), other = 0, rc = 0;
-	jv x;
 
-	*why = "a window filter's _kp_src is not a list of [group, topic, "
-	    "partition, offset, generation, member, processed]";
+	*why = kpsrc_why(KPSRC_WINDOW, KPSRC_BAD);
 	if ((srcs = calloc((size_t)n, sizeof(*srcs))) == NULL)
 		err(KP_EXIT_FAIL, NULL);
-	/* All are checked before any is noted. (Their strings live in v.) */
+	/* All are checked before any is noted. */
 	for (i = 0; i < n && rc == 0; i++) {
-		x = jv_array_get(jv_copy(v), i);
-		rc = parse_one(x, 1, &srcs[i]);
+		rc = kpsrc_parse(jv_array_get(jv_copy(v), i), KPSRC_WINDOW,
+		    &srcs[i]);
 		other |= rc == 0 && e->in_txn && other_generation(e, &srcs[i]);
-		jv_free(x);
 	}
+	n = i;			/* those parsed, the last perhaps not */
 	if (rc == 0) {
 		if (other)
 			new_generation(e);
@@ -308,7 +218,10 @@ take_positions(struct eos *e, jv v, const char **why)
 			note(e, &srcs[i]);
 		e->pending = 0;
 	}
+	for (i = 0; i < n; i++)
+		kpsrc_release(&srcs[i]);
 	free(srcs);
+	jv_free(v);
 	return rc;
 }
 
@@ -316,12 +229,11 @@ int
 eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
     const char **why)
 {
-	const char *srcjs, *inner;
-	size_t srclen, innerlen;
-	struct src src;
+	const char *srcjs;
+	size_t srclen;
+	struct kpsrc src;
 	ssize_t n;
-	jv v, first;
-	jv_kind first_kind = JV_KIND_INVALID;
+	jv v;
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
@@ -330,39 +242,32 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 		if ((e->buf = realloc(e->buf, e->bufcap)) == NULL)
 			err(KP_EXIT_FAIL, NULL);
 	}
-	n = json_member_remove(line, len, "_kp_src", e->buf, &srcjs, &srclen);
+	n = json_member_remove(line, len, KPSRC_MEMBER, e->buf, &srcjs,
+	    &srclen);
 	if (n < 0) {
 		*why = "no _kp_src: kout --eos reads what kin --eos writes";
 		return -1;
 	}
 	v = jv_parse_sized(srcjs, (int)srclen);
-	if (jv_get_kind(v) == JV_KIND_ARRAY && jv_array_length(jv_copy(v)) > 0) {
-		first = jv_array_get(jv_copy(v), 0);
-		first_kind = jv_get_kind(first);
-		jv_free(first);
-	}
-	if (jv_get_kind(v) == JV_KIND_STRING &&
-	    strcmp(jv_string_value(v), "+") == 0) {
+	switch (kpsrc_kind(v)) {
+	case KPSRC_KIND_PENDING:
 		/* A window filter's output: its position comes after it. */
 		jv_free(v);
 		if (!e->in_txn)
 			begin(e);
 		e->pending = 1;
-	} else if (first_kind == JV_KIND_ARRAY) {
+		break;
+	case KPSRC_KIND_LIST:
 		if (strspn(e->buf, "{} \t") != (size_t)n) {
 			*why = "a position list in a line with other members";
 			jv_free(v);
 			return -1;
 		}
-		rc = take_positions(e, v, why);
-		jv_free(v);
 		rec->position_only = 1;
-		return rc;
-	} else {
-		*why = "_kp_src is not [group, topic, partition, offset, "
-		    "generation, member]";
-		if (parse_one(v, 0, &src) != 0) {
-			jv_free(v);
+		return take_positions(e, v, why);
+	case KPSRC_KIND_RECORD:
+		if ((rc = kpsrc_parse(v, KPSRC_RECORD, &src)) != 0) {
+			*why = kpsrc_why(KPSRC_RECORD, rc);
 			return -1;
 		}
 		/* A rebalance in between: what was read before commits first. */
@@ -371,34 +276,12 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 		if (!e->in_txn)
 			begin(e);
 		note(e, &src);
-		jv_free(v);
+		kpsrc_release(&src);
+		break;
 	}
 	e->txn_records++;
-	rec->value = e->buf;
-	rec->value_len = (size_t)n;
-	/* Values kin had to wrap, being no JSON object: nothing else is left. */
-	if (strncmp(e->buf, "{\"_kp_value\":", 13) == 0 &&
-	    json_member_span(e->buf, (size_t)n, "_kp_value", &inner,
-	    &innerlen) == 0) {
-		rec->value = inner;
-		rec->value_len = innerlen;
-	} else if (strncmp(e->buf, "{\"_kp_text\":", 12) == 0 &&
-	    json_member_span(e->buf, (size_t)n, "_kp_text", &inner,
-	    &innerlen) == 0) {
-		jv s = jv_parse_sized(inner, (int)innerlen);
-
-		if (jv_get_kind(s) == JV_KIND_STRING) {
-			rec->value_len = (size_t)jv_string_length_bytes(jv_copy(s));
-			if ((rec->owned = malloc(rec->value_len + 1)) == NULL)
-				err(KP_EXIT_FAIL, NULL);
-			memcpy(rec->owned, jv_string_value(s), rec->value_len);
-			rec->value = rec->owned;
-		}
-		jv_free(s);
-	} else if (strncmp(e->buf, "{\"_kp_tombstone\":true}", 22) == 0) {
-		rec->value = NULL;
-		rec->value_len = 0;
-	}
+	kpsrc_unwrap(e->buf, (size_t)n, &rec->value, &rec->value_len,
+	    &rec->owned);
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 /*
  * kout --eos: exactly-once from kin --eos through a shell pipe. Each record
- * carries its source position in "_kp_src"; kout strips it, produces the
- * record in a Kafka transaction, and commits the source offsets in that
- * same transaction. Whatever dies, the output and the committed input
- * offsets move together or not at all.
+ * carries its source position in "_kp_src" (kpsrc.h); kout strips it,
+ * produces the record in a Kafka transaction, and commits the source
+ * offsets in that same transaction. Whatever dies, the output and the
+ * committed input offsets move together or not at all.
  */
 #ifndef KOUT_EOS_H
 #define KOUT_EOS_H
@@ -49,13 +49,11 @@ struct eos_record {
 /* Initialises transactions; exits 1 if the broker cannot give them. */
 void	eos_init(struct eos *, rd_kafka_t *, int64_t timeout_ms);
 /*
- * Takes the source position out of a line and notes it for the current
- * transaction, which it begins if needed. Returns 0, or -1 with *why set
- * if the line carries no valid position. The position is kin's
- * [group, topic, partition, offset, generation, member] for the record
- * itself, or from a window filter such as wjoin, "+" (the position comes
- * on a later line) or, alone on its line, a list of
- * [group, topic, partition, resume offset, generation, member, processed].
+ * Takes the source position out of a line (its "_kp_src", kpsrc.h) and
+ * notes it for the current transaction, which it begins if needed, and
+ * unwraps the value. Returns 0, or -1 with *why set if the line carries
+ * no valid position. A window filter's line whose position comes later
+ * keeps the transaction from committing until its position line.
  */
 int	eos_take(struct eos *, const char *line, size_t len,
 	    struct eos_record *, const char **why);

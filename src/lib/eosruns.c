@@ -1,5 +1,4 @@
 #include "eosruns.h"
-#include "jvint.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -80,40 +79,6 @@ eos_runs_parse(const void *meta, size_t len, int64_t offset,
 		}
 	}
 	return n;
-}
-
-int
-eos_src_number(jv x, enum eos_src_field field, int64_t *out)
-{
-	switch (field) {
-	case EOS_SRC_PARTITION:
-		return jv_whole(x, 0, INT32_MAX, out);
-	case EOS_SRC_GENERATION:
-		return jv_whole(x, -1, INT32_MAX, out);
-	case EOS_SRC_OFFSET:
-		break;
-	}
-	return jv_whole(x, 0, JVINT_EXACT_MAX, out);
-}
-
-int
-eos_run_from_jv(jv x, struct eos_run *r)
-{
-	jv id, done;
-
-	if (jv_get_kind(x) != JV_KIND_ARRAY || jv_array_length(jv_copy(x)) != 2)
-		return -1;
-	id = jv_array_get(jv_copy(x), 0);
-	done = jv_array_get(jv_copy(x), 1);
-	jv_free(id);		/* each stays alive inside x */
-	jv_free(done);
-	if (jv_get_kind(id) != JV_KIND_STRING ||
-	    !eos_run_id_ok(jv_string_value(id),
-	    (size_t)jv_string_length_bytes(jv_copy(id))) ||
-	    eos_src_number(done, EOS_SRC_OFFSET, &r->processed) != 0)
-		return -1;
-	strcpy(r->id, jv_string_value(id));
-	return 0;
 }
 
 int

@@ -1,9 +1,10 @@
 /*
- * --eos with a window filter (wjoin) in the pipe: the offset kout commits
- * for a source partition is where a restart reads from (the oldest record
- * still in the window), and the commit's metadata says which runs of the
- * filter had joined records beyond it, each with the offset after the last
- * one it joined:
+ * --eos with a window filter (wjoin) in the pipe (the positions it and kin
+ * write in the pipe are kpsrc.h's): the offset kout commits for a source
+ * partition is where a restart reads from (the oldest record still in the
+ * window), and the commit's metadata says which runs of the filter had
+ * joined records beyond it, each with the offset after the last one it
+ * joined:
  *
  *	kpipes runs=ID:P,ID:P,...
  *
@@ -18,8 +19,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <jv.h>
 
 #define EOS_RUNS_PREFIX		"kpipes runs="
 #define EOS_PROCESSED_PREFIX	"kpipes processed="
@@ -40,22 +39,6 @@ int	eos_run_id_ok(const char *id, size_t len);
  */
 int	eos_runs_parse(const void *meta, size_t len, int64_t offset,
 	    struct eos_run runs[EOS_RUNS_MAX]);
-/* The numbers of a _kp_src. */
-enum eos_src_field {
-	EOS_SRC_PARTITION,	/* 0 to 2^31-1 */
-	EOS_SRC_OFFSET,		/* 0 to 2^53, the most a JSON number holds exactly */
-	EOS_SRC_GENERATION	/* -1 (none) to 2^31-1 */
-};
-/*
- * Whether x (not consumed) is a whole number in the field's range; if so
- * stores it in *out. Returns 0, or -1 (1e20, 9.5, -2 or a string).
- */
-int	eos_src_number(jv x, enum eos_src_field, int64_t *out);
-/*
- * One element of a runs list in a _kp_src, ["id", processed], into *r
- * (x stays the caller's). Returns -1 if it is not that.
- */
-int	eos_run_from_jv(jv x, struct eos_run *r);
 /* The metadata for n runs, NUL-terminated. Returns its length, or -1. */
 int	eos_runs_format(const struct eos_run *runs, int n, char *buf,
 	    size_t size);

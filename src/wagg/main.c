@@ -16,8 +16,8 @@
 #include "agg.h"
 #include "eventtime.h"
 #include "jsonpath.h"
-#include "jsonscan.h"
 #include "kp.h"
+#include "kpsrc.h"
 #include "lineio.h"
 #include "numfmt.h"
 #include "opt.h"
@@ -170,16 +170,7 @@ print_stats(struct run *run)
 static void
 refuse_eos(const char *line, size_t len)
 {
-	static struct json_path src;
-	const char *v, *why;
-	size_t vlen;
-
-	if (memmem(line, len, "\"_kp_src\"", 9) == NULL ||
-	    json_validate(line, len, &why) != 0)
-		return;
-	if (src.depth == 0 && json_path_parse(&src, "._kp_src") != 0)
-		errx(KP_EXIT_FAIL, "._kp_src: not a path");
-	if (json_path_find(&src, line, len, &v, &vlen, NULL) == 0)
+	if (kpsrc_carried(line, len))
 		errx(KP_EXIT_USAGE, "<stdin>: records with \"_kp_src\" (kin "
 		    "--eos): wagg does not take part in exactly-once; read "
 		    "without --eos (see wagg(1), EXACTLY ONCE)");

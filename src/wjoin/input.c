@@ -9,6 +9,7 @@
 #include "input.h"
 #include "join.h"
 #include "kp.h"
+#include "kpsrc.h"
 #include "rejects.h"
 #include "timeparse.h"
 
@@ -125,7 +126,7 @@ take(struct inputs *ins, struct input *in)
 			return;
 		}
 		if (in->r.unterminated && (ins->pos->on || (!ins->pos->known &&
-		    memmem(in->line, in->len, "\"_kp_src\"", 9) != NULL))) {
+		    kpsrc_mentioned(in->line, in->len)))) {
 			/* Cut off by a dying kin --eos: read again after a restart. */
 			warnx("%s:%lu: last line has no newline: not joined, its "
 			    "position not passed on", in->r.name, in->r.lineno);

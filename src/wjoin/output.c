@@ -7,8 +7,12 @@
 
 #include "jqexpr.h"
 #include "kp.h"
+#include "kpsrc.h"
 #include "lineio.h"
 #include "output.h"
+
+/* A pair line's end with --eos: its position comes later (kpsrc.h). */
+#define PENDING_TAIL	"," KPSRC_PENDING_MEMBER "}\n"
 
 /* Returns prefix, then name as a JSON string, then a colon, allocated. */
 static char *
@@ -121,8 +125,8 @@ emit(struct pair_output *out, char why[OUTPUT_WHY_MAX])
 	for (i = 0; i < n; i++) {
 		each = jv_array_get(jv_copy(result), i);
 		if (out->eos != NULL && *out->eos)
-			each = jv_object_set(each, jv_string("_kp_src"),
-			    jv_string("+"));
+			each = jv_object_set(each, jv_string(KPSRC_MEMBER),
+			    jv_string(KPSRC_PENDING));
 		text = jv_dump_string(each, 0);
 		out_line(jv_string_value(text),
 		    (size_t)jv_string_length_bytes(jv_copy(text)));
@@ -150,7 +154,8 @@ pair_output_write(struct pair_output *out, const char *left, size_t leftlen,
 		fwrite_unlocked(out->middle, 1, out->middlelen, stdout);
 		fwrite_unlocked(right, 1, rightlen, stdout);
 		if (out->eos != NULL && *out->eos)
-			fwrite_unlocked(",\"_kp_src\":\"+\"}\n", 1, 16, stdout);
+			fwrite_unlocked(PENDING_TAIL, 1,
+			    sizeof(PENDING_TAIL) - 1, stdout);
 		else
 			fwrite_unlocked("}\n", 1, 2, stdout);
 		return 0;

@@ -12,6 +12,7 @@
 
 #include "jsonscan.h"
 #include "kp.h"
+#include "kpsrc.h"
 #include "positions.h"
 
 void
@@ -42,57 +43,36 @@ run_bit(struct positions *pos, const char *id)
 }
 
 /*
- * A record's seventh element: the earlier runs that joined it,
- * [[id, processed], ...] (an older kin's number N: one run "p"). Sets
- * rec->runs and adds runs not yet known to its partition's. Returns -1 if
- * it is not that.
+ * A record read again: the earlier runs that joined it (src, kpsrc.h) set
+ * rec->runs, and those not yet known are added to its partition's.
  */
-static int
-take_runs(struct positions *pos, jv v, struct pos_part *pp,
+static void
+take_runs(struct positions *pos, const struct kpsrc *src, struct pos_part *pp,
     struct pos_rec *rec)
 {
-	struct eos_run r;
-	int i, k, m, n;
-	jv x;
+	const struct eos_run *r;
+	int i, k, m;
 
-	if (jv_get_kind(v) == JV_KIND_NUMBER) {
-		if (eos_src_number(v, EOS_SRC_OFFSET, &r.processed) != 0 ||
-		    r.processed <= rec->offset)
-			return -1;
-		n = 1;
-	} else if (jv_get_kind(v) == JV_KIND_ARRAY) {
-		n = jv_array_length(jv_copy(v));
-	} else
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (jv_get_kind(v) == JV_KIND_NUMBER) {
-			strcpy(r.id, "p");
-		} else {
-			x = jv_array_get(jv_copy(v), i);
-			jv_free(x);	/* each stays alive inside v */
-			if (eos_run_from_jv(x, &r) != 0 ||
-			    r.processed <= rec->offset)
-				return -1;
-		}
-		rec->runs |= run_bit(pos, r.id);
-		for (k = 0; k < pp->nruns && strcmp(pp->runs[k].id, r.id); k++)
+	for (i = 0; i < src->nruns; i++) {
+		r = &src->runs[i];
+		rec->runs |= run_bit(pos, r->id);
+		for (k = 0; k < pp->nruns && strcmp(pp->runs[k].id, r->id); k++)
 			;
 		if (k < pp->nruns) {
-			if (r.processed > pp->runs[k].processed)
-				pp->runs[k].processed = r.processed;
+			if (r->processed > pp->runs[k].processed)
+				pp->runs[k].processed = r->processed;
 		} else if (pp->nruns < EOS_RUNS_MAX - 1) {
-			pp->runs[pp->nruns++] = r;
+			pp->runs[pp->nruns++] = *r;
 		} else {
 			/* Full (room is kept for this run): the one that
 			 * reaches least goes, it is the next to go anyway. */
 			for (m = 0, k = 1; k < pp->nruns; k++)
 				if (pp->runs[k].processed < pp->runs[m].processed)
 					m = k;
-			if (r.processed > pp->runs[m].processed)
-				pp->runs[m] = r;
+			if (r->processed > pp->runs[m].processed)
+				pp->runs[m] = *r;
 		}
 	}
-	return 0;
 }
 
 void
@@ -113,16 +93,6 @@ positions_free(struct positions *pos)
 		free(pos->buf[s]);
 	}
 	memset(pos, 0, sizeof(*pos));
-}
-
-/* Writes str as a JSON string to stdout. */
-static void
-put_string(const char *str)
-{
-	jv t = jv_dump_string(jv_string(str), 0);
-
-	fputs(jv_string_value(t), stdout);
-	jv_free(t);
 }
 
 /* *dst = a copy of str, unless it is that already. */
@@ -163,13 +133,11 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
     struct pos_rec *rec, char why[POSITIONS_WHY_MAX])
 {
 	struct pos_side *ps = &pos->side[side];
+	struct kpsrc src;
 	const char *s;
 	size_t slen;
 	ssize_t n;
-	jv v, e[7];
-	int i, alen;
-	int64_t partition, offset, generation;
-	const char *group;
+	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	if (pos->known && !pos->on)
@@ -180,7 +148,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		    pos->bufcap[side])) == NULL)
 			err(KP_EXIT_FAIL, NULL);
 	}
-	n = json_member_remove(*line, *len, "_kp_src", pos->buf[side], &s,
+	n = json_member_remove(*line, *len, KPSRC_MEMBER, pos->buf[side], &s,
 	    &slen);
 	if (!pos->known) {
 		pos->known = 1;
@@ -193,56 +161,35 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		    "kin --eos records");
 		return -1;
 	}
-	v = jv_parse_sized(s, (int)slen);
-	alen = jv_get_kind(v) == JV_KIND_ARRAY ? jv_array_length(jv_copy(v)) : 0;
-	rec->runs = 0;
-	for (i = 0; i < alen && i < 7; i++) {
-		e[i] = jv_array_get(jv_copy(v), i);
-		jv_free(e[i]);		/* each stays alive inside v */
-	}
-	/* Whole numbers in range: a cast of 1e20 or 9.5 would be taken. */
-	if ((alen != 6 && alen != 7) ||
-	    jv_get_kind(e[0]) != JV_KIND_STRING ||
-	    jv_get_kind(e[1]) != JV_KIND_STRING ||
-	    eos_src_number(e[2], EOS_SRC_PARTITION, &partition) != 0 ||
-	    eos_src_number(e[3], EOS_SRC_OFFSET, &offset) != 0 ||
-	    eos_src_number(e[4], EOS_SRC_GENERATION, &generation) != 0 ||
-	    jv_get_kind(e[5]) != JV_KIND_STRING) {
-		jv_free(v);
-		snprintf(why, POSITIONS_WHY_MAX, "_kp_src is not [group, topic, "
-		    "partition, offset, generation, member] as kin --eos -g "
-		    "writes it (whole numbers: a partition up to 2^31-1, an "
-		    "offset up to 2^53)");
+	if ((rc = kpsrc_parse(jv_parse_sized(s, (int)slen), KPSRC_RECORD,
+	    &src)) != 0) {
+		snprintf(why, POSITIONS_WHY_MAX, rc == KPSRC_BAD ? "%s as kin "
+		    "--eos -g writes it (whole numbers: a partition up to "
+		    "2^31-1, an offset up to 2^53)" : "%s",
+		    kpsrc_why(KPSRC_RECORD, rc));
 		return -1;
 	}
-	group = jv_string_value(e[0]);
 	if (ps->group == NULL && pos->side[!side].group != NULL &&
-	    strcmp(pos->side[!side].group, group) == 0) {
-		jv_free(v);
+	    strcmp(pos->side[!side].group, src.group) == 0) {
+		kpsrc_release(&src);
 		snprintf(why, POSITIONS_WHY_MAX, "both inputs read by one "
 		    "consumer group: give each kin --eos its own -g");
 		return -1;
 	}
-	if (ps->group != NULL && strcmp(ps->group, group) != 0) {
-		jv_free(v);
+	if (ps->group != NULL && strcmp(ps->group, src.group) != 0) {
+		kpsrc_release(&src);
 		snprintf(why, POSITIONS_WHY_MAX, "records of two consumer groups "
 		    "on one input");
 		return -1;
 	}
-	set_string(&ps->group, group);
-	set_string(&ps->member, jv_string_value(e[5]));
-	ps->generation = (int32_t)generation;
-	rec->part = part_get(ps, jv_string_value(e[1]), (int32_t)partition);
-	rec->offset = offset;
-	/* A seventh element: read again, joined by earlier runs. */
-	if (alen == 7 && take_runs(pos, e[6], rec->part, rec) != 0) {
-		jv_free(v);
-		snprintf(why, POSITIONS_WHY_MAX, "_kp_src's seventh element is "
-		    "not the runs that joined the record, [[run, processed], "
-		    "...], each beyond its offset");
-		return -1;
-	}
-	jv_free(v);
+	set_string(&ps->group, src.group);
+	set_string(&ps->member, src.member);
+	ps->generation = src.generation;
+	rec->part = part_get(ps, src.topic, src.partition);
+	rec->offset = src.offset;
+	/* Read again: joined by earlier runs. */
+	take_runs(pos, &src, rec->part, rec);
+	kpsrc_release(&src);
 	*line = pos->buf[side];
 	*len = (size_t)n;
 	return 0;
@@ -310,11 +257,12 @@ void
 positions_write(struct positions *pos)
 {
 	struct pos_part *pp;
-	int64_t resume;
+	struct kpsrc src;
 	int s, i, k, first = 1;
 
 	if (!pos->on || !pos->changed)
 		return;
+	src.form = KPSRC_WINDOW;
 	for (s = 0; s < 2; s++)
 		for (i = 0; i < pos->side[s].nparts; i++) {
 			pp = pos->side[s].parts[i];
@@ -328,24 +276,23 @@ positions_write(struct positions *pos)
 			if (!pp->dirty || pp->next < 0)
 				continue;
 			pp->dirty = 0;
-			fputs(first ? "{\"_kp_src\":[[" : ",[", stdout);
-			put_string(pos->side[s].group);
-			putc_unlocked(',', stdout);
-			put_string(pp->topic);
-			resume = pp->head < pp->n ? pp->off[pp->head] :
+			src.group = pos->side[s].group;
+			src.topic = pp->topic;
+			src.partition = pp->partition;
+			src.offset = pp->head < pp->n ? pp->off[pp->head] :
 			    pp->next;
-			fprintf(stdout, ",%" PRId32 ",%" PRId64 ",%" PRId32 ",",
-			    pp->partition, resume, pos->side[s].generation);
-			put_string(pos->side[s].member);
-			fprintf(stdout, ",%" PRId64 ",[", pp->next);
-			/* The runs whose records may be read again. */
+			src.generation = pos->side[s].generation;
+			src.member = pos->side[s].member;
+			src.processed = pp->next;
+			/* The runs whose records may be read again, then this one. */
+			src.nruns = 0;
 			for (k = 0; k < pp->nruns; k++)
-				if (pp->runs[k].processed > resume)
-					fprintf(stdout, "[\"%s\",%" PRId64 "],",
-					    pp->runs[k].id,
-					    pp->runs[k].processed);
-			fprintf(stdout, "[\"%s\",%" PRId64 "]]]", pos->run,
-			    pp->next);
+				if (pp->runs[k].processed > src.offset)
+					src.runs[src.nruns++] = pp->runs[k];
+			strcpy(src.runs[src.nruns].id, pos->run);
+			src.runs[src.nruns++].processed = pp->next;
+			fputs(first ? "{\"" KPSRC_MEMBER "\":[" : ",", stdout);
+			kpsrc_write(stdout, &src);
 			first = 0;
 		}
 	if (!first)

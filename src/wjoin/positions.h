@@ -1,25 +1,18 @@
 /*
  * wjoin in an exactly-once pipeline (kin --eos ... | wjoin | kout --eos):
- * the source positions of both inputs. Each record comes with its
- * "_kp_src" [group, topic, partition, offset, generation, member] and,
- * when kin read it again after a restart, a seventh element: the earlier
- * runs of wjoin that joined it, [[run, processed], ...] (eosruns.h). wjoin
- * takes that member out of the record, and tells kout where each source
- * partition stands in position lines of its own:
- *
- *	{"_kp_src":[[group, topic, partition, resume, generation, member,
- *	    processed, [[run, processed], ...]], ...]}
- *
- * where processed is the offset after the last record joined from the
- * partition in this run, resume the offset of its oldest record still in
- * the window (if none, the one after the last joined), and the list this
- * run's entry (its random id, processed) after the earlier runs' that
- * still reach beyond resume. kout commits resume with the list as the
- * commit's metadata, so a restart reads the window again and kin marks
- * each record with the runs that joined it. Two records that share a run
- * were paired by it; they are not paired again, however many runs ended
- * in the middle of a window. Pair lines carry "_kp_src":"+": their
- * position follows, and kout commits only after it.
+ * the source positions of both inputs. The wire format, what kin writes on
+ * each record and what wjoin writes for kout, is kpsrc.h's. wjoin takes
+ * each record's "_kp_src" out, marks its pair lines as pending and writes
+ * position lines of its own, one entry per source partition that moved:
+ * resume, the offset of its oldest record still in the window (if none,
+ * the one after the last joined), processed, the offset after the last
+ * record joined in this run, and the runs, this run's entry (its random
+ * id, processed) after the earlier runs' that still reach beyond resume.
+ * kout commits resume with the runs as the commit's metadata (eosruns.h),
+ * so a restart reads the window again and kin marks each record with the
+ * runs that joined it. Two records that share a run were paired by it;
+ * they are not paired again, however many runs ended in the middle of a
+ * window. kout commits a pair line's position only after it.
  */
 #ifndef WJOIN_POSITIONS_H
 #define WJOIN_POSITIONS_H

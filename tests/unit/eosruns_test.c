@@ -11,46 +11,6 @@ parse(const char *meta, int64_t offset, struct eos_run *runs)
 	return eos_runs_parse(meta, strlen(meta), offset, runs);
 }
 
-/* Whether the JSON text is taken as the field, and gives want. */
-static int
-src_number(const char *text, enum eos_src_field field, int64_t want)
-{
-	jv x = jv_parse(text);
-	int64_t v = -12345;
-	int ok = eos_src_number(x, field, &v) == 0;
-
-	jv_free(x);
-	return ok && v == want;
-}
-
-/* Whether the JSON text is refused as the field. */
-static int
-src_refused(const char *text, enum eos_src_field field)
-{
-	jv x = jv_parse(text);
-	int64_t v;
-	int refused = eos_src_number(x, field, &v) != 0;
-
-	jv_free(x);
-	return refused;
-}
-
-/* Whether the run ["a", text] is refused. */
-static int
-run_refused(const char *text)
-{
-	char json[128];
-	struct eos_run r;
-	jv x;
-	int refused;
-
-	snprintf(json, sizeof(json), "[\"a\",%s]", text);
-	x = jv_parse(json);
-	refused = eos_run_from_jv(x, &r) != 0;
-	jv_free(x);
-	return refused;
-}
-
 int
 main(void)
 {
@@ -102,36 +62,5 @@ main(void)
 	    !eos_run_id_ok("a:b", 3) && !eos_run_id_ok("", 0),
 	    "run ids: letters and digits");
 
-	/* The numbers of a _kp_src: whole, in range, never a wild cast. */
-	tap_ok(src_number("0", EOS_SRC_PARTITION, 0) &&
-	    src_number("2147483647", EOS_SRC_PARTITION, 2147483647) &&
-	    src_number("1.0", EOS_SRC_PARTITION, 1) &&
-	    src_number("5e2", EOS_SRC_PARTITION, 500),
-	    "a partition: 0 to 2^31-1");
-	tap_ok(src_refused("2147483648", EOS_SRC_PARTITION) &&
-	    src_refused("1e10", EOS_SRC_PARTITION) &&
-	    src_refused("1e20", EOS_SRC_PARTITION) &&
-	    src_refused("-1", EOS_SRC_PARTITION) &&
-	    src_refused("0.5", EOS_SRC_PARTITION) &&
-	    src_refused("\"1\"", EOS_SRC_PARTITION) &&
-	    src_refused("null", EOS_SRC_PARTITION),
-	    "a partition: not 2^31, 1e10, 1e20, -1, 0.5, \"1\" or null");
-	tap_ok(src_number("9007199254740992", EOS_SRC_OFFSET,
-	    INT64_C(9007199254740992)) && src_number("42", EOS_SRC_OFFSET, 42),
-	    "an offset: 0 to 2^53");
-	tap_ok(src_refused("9.5", EOS_SRC_OFFSET) &&
-	    src_refused("1e300", EOS_SRC_OFFSET) &&
-	    src_refused("-1e300", EOS_SRC_OFFSET) &&
-	    src_refused("18014398509481984", EOS_SRC_OFFSET) &&
-	    src_refused("-1", EOS_SRC_OFFSET),
-	    "an offset: not 9.5, 1e300, -1e300, 2^54 or -1");
-	tap_ok(src_number("-1", EOS_SRC_GENERATION, -1) &&
-	    src_number("7", EOS_SRC_GENERATION, 7) &&
-	    src_refused("-2", EOS_SRC_GENERATION) &&
-	    src_refused("1e10", EOS_SRC_GENERATION),
-	    "a generation: -1 to 2^31-1");
-	tap_ok(!run_refused("7") && run_refused("9.5") &&
-	    run_refused("1e300") && run_refused("-1") &&
-	    run_refused("\"7\""), "a run's processed offset: whole, 0 to 2^53");
 	return tap_done();
 }

@@ -1,0 +1,369 @@
+#include <err.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonscan.h"
+#include "jvint.h"
+#include "kp.h"
+#include "kpsrc.h"
+
+#define WHY_RECORD	"_kp_src is not [group, topic, partition, offset, " \
+			"generation, member]"
+#define WHY_RUNS	"_kp_src's seventh element is not the runs that " \
+			"joined the record, [[run, processed], ...], each " \
+			"beyond its offset"
+#define WHY_WINDOW	"a window filter's _kp_src is not a list of [group, " \
+			"topic, partition, offset, generation, member, processed]"
+
+enum kpsrc_kind
+kpsrc_kind(jv v)
+{
+	jv first;
+	jv_kind kind;
+
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		return strcmp(jv_string_value(v), KPSRC_PENDING) == 0 ?
+		    KPSRC_KIND_PENDING : KPSRC_KIND_RECORD;
+	if (jv_get_kind(v) != JV_KIND_ARRAY ||
+	    jv_array_length(jv_copy(v)) == 0)
+		return KPSRC_KIND_RECORD;
+	first = jv_array_get(jv_copy(v), 0);
+	kind = jv_get_kind(first);
+	jv_free(first);
+	return kind == JV_KIND_ARRAY ? KPSRC_KIND_LIST : KPSRC_KIND_RECORD;
+}
+
+/* Element i of the array v (not consumed): a whole number from min to max. */
+static int
+whole_at(jv v, int i, int64_t min, int64_t max, int64_t *out)
+{
+	jv x = jv_array_get(jv_copy(v), i);
+	int rc = jv_whole(x, min, max, out);
+
+	jv_free(x);
+	return rc;
+}
+
+/* One run, ["id", processed] (x consumed), into *r. Returns 0 or -1. */
+static int
+run_parse(jv x, struct eos_run *r)
+{
+	jv id, done;
+	int ok;
+
+	if (jv_get_kind(x) != JV_KIND_ARRAY ||
+	    jv_array_length(jv_copy(x)) != 2) {
+		jv_free(x);
+		return -1;
+	}
+	id = jv_array_get(jv_copy(x), 0);
+	done = jv_array_get(x, 1);
+	ok = jv_get_kind(id) == JV_KIND_STRING &&
+	    eos_run_id_ok(jv_string_value(id),
+	    (size_t)jv_string_length_bytes(jv_copy(id))) &&
+	    jv_whole(done, 0, JVINT_EXACT_MAX, &r->processed) == 0;
+	if (ok)
+		strcpy(r->id, jv_string_value(id));
+	jv_free(id);
+	jv_free(done);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A run list (consumed) into s->runs: every element a run, the first
+ * EOS_RUNS_MAX of those beyond s->offset kept. A record's (strict) must
+ * all reach beyond it, and may be an older kin's one number. Returns 0 or -1.
+ */
+static int
+runs_parse(jv list, int strict, struct kpsrc *s)
+{
+	struct eos_run r;
+	int i, n, rc = 0;
+
+	s->nruns = 0;
+	if (strict && jv_get_kind(list) == JV_KIND_NUMBER) {
+		strcpy(r.id, "p");
+		rc = jv_whole(list, 0, JVINT_EXACT_MAX, &r.processed);
+		if (rc == 0 && r.processed > s->offset)
+			s->runs[s->nruns++] = r;
+		else
+			rc = -1;
+		jv_free(list);
+		return rc;
+	}
+	if (jv_get_kind(list) != JV_KIND_ARRAY) {
+		jv_free(list);
+		return -1;
+	}
+	n = jv_array_length(jv_copy(list));
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = run_parse(jv_array_get(jv_copy(list), i), &r);
+		if (rc != 0)
+			break;
+		if (r.processed <= s->offset)
+			rc = strict ? -1 : 0;
+		else if (s->nruns < EOS_RUNS_MAX)
+			s->runs[s->nruns++] = r;
+	}
+	jv_free(list);
+	return rc;
+}
+
+int
+kpsrc_parse(jv v, enum kpsrc_form form, struct kpsrc *s)
+{
+	int64_t partition, generation = -1;
+	int len, rc = KPSRC_BAD;
+
+	s->form = form;
+	s->group = s->topic = NULL;
+	s->member = "";
+	s->generation = -1;
+	s->processed = -1;
+	s->nruns = 0;
+	s->held[0] = jv_null();
+	s->held[1] = jv_null();
+	s->held[2] = jv_null();
+	if (jv_get_kind(v) != JV_KIND_ARRAY)
+		goto out;
+	len = jv_array_length(jv_copy(v));
+	if (form == KPSRC_RECORD ? len != 4 && len != 6 && len != 7 :
+	    len != 7 && len != 8)
+		goto out;
+	s->held[0] = jv_array_get(jv_copy(v), 0);
+	s->held[1] = jv_array_get(jv_copy(v), 1);
+	if (len >= 6)
+		s->held[2] = jv_array_get(jv_copy(v), 5);
+	/* Whole numbers in range: no cast of 1e20 or 9.5. */
+	if (jv_get_kind(s->held[0]) != JV_KIND_STRING ||
+	    jv_get_kind(s->held[1]) != JV_KIND_STRING ||
+	    whole_at(v, 2, 0, INT32_MAX, &partition) != 0 ||
+	    whole_at(v, 3, 0, JVINT_EXACT_MAX, &s->offset) != 0 ||
+	    (len >= 6 && (whole_at(v, 4, -1, INT32_MAX, &generation) != 0 ||
+	    jv_get_kind(s->held[2]) != JV_KIND_STRING)))
+		goto out;
+	if (form == KPSRC_WINDOW &&
+	    (whole_at(v, 6, 0, JVINT_EXACT_MAX, &s->processed) != 0 ||
+	    s->processed < s->offset ||
+	    (len == 8 && runs_parse(jv_array_get(jv_copy(v), 7), 0, s) != 0)))
+		goto out;
+	if (form == KPSRC_RECORD && len == 7 &&
+	    runs_parse(jv_array_get(jv_copy(v), 6), 1, s) != 0) {
+		rc = KPSRC_BAD_RUNS;
+		goto out;
+	}
+	s->group = jv_string_value(s->held[0]);
+	s->topic = jv_string_value(s->held[1]);
+	if (len >= 6)
+		s->member = jv_string_value(s->held[2]);
+	s->partition = (int32_t)partition;
+	s->generation = (int32_t)generation;
+	rc = 0;
+out:
+	jv_free(v);
+	if (rc != 0)
+		kpsrc_release(s);
+	return rc;
+}
+
+void
+kpsrc_release(struct kpsrc *s)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		jv_free(s->held[i]);
+		s->held[i] = jv_null();
+	}
+	s->group = s->topic = NULL;
+	s->member = "";
+}
+
+const char *
+kpsrc_why(enum kpsrc_form form, int rc)
+{
+	if (form == KPSRC_WINDOW)
+		return WHY_WINDOW;
+	return rc == KPSRC_BAD_RUNS ? WHY_RUNS : WHY_RECORD;
+}
+
+/* s as a JSON string, as libjq writes it. */
+static void
+put_string(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+	jv text;
+
+	/* Names are mostly printable ASCII: written as they are. */
+	for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f &&
+	    *p != '"' && *p != '\\'; p++)
+		;
+	if (*p == '\0') {
+		putc_unlocked('"', fp);
+		fwrite_unlocked(s, 1, (size_t)(p - (const unsigned char *)s), fp);
+		putc_unlocked('"', fp);
+		return;
+	}
+	text = jv_dump_string(jv_string(s), 0);
+	fputs(jv_string_value(text), fp);
+	jv_free(text);
+}
+
+static void
+put_run(FILE *fp, const struct eos_run *r)
+{
+	putc_unlocked('[', fp);
+	put_string(fp, r->id);
+	fprintf(fp, ",%" PRId64 "]", r->processed);
+}
+
+void
+kpsrc_write(FILE *fp, const struct kpsrc *s)
+{
+	int i, first = 1;
+
+	putc_unlocked('[', fp);
+	put_string(fp, s->group);
+	putc_unlocked(',', fp);
+	put_string(fp, s->topic);
+	fprintf(fp, ",%" PRId32 ",%" PRId64, s->partition, s->offset);
+	if (s->form == KPSRC_WINDOW || s->generation >= 0 ||
+	    *s->member != '\0') {
+		fprintf(fp, ",%" PRId32 ",", s->generation);
+		put_string(fp, s->member);
+	}
+	if (s->form == KPSRC_WINDOW) {
+		fprintf(fp, ",%" PRId64 ",[", s->processed);
+		for (i = 0; i < s->nruns; i++) {
+			if (i > 0)
+				putc_unlocked(',', fp);
+			put_run(fp, &s->runs[i]);
+		}
+		putc_unlocked(']', fp);
+	} else {
+		for (i = 0; i < s->nruns; i++) {
+			if (s->runs[i].processed <= s->offset)
+				continue;
+			fputs(first ? ",[" : ",", fp);
+			put_run(fp, &s->runs[i]);
+			first = 0;
+		}
+		if (!first)
+			putc_unlocked(']', fp);
+	}
+	putc_unlocked(']', fp);
+}
+
+/* JSON text with its line breaks (only white space in JSON) as spaces. */
+static void
+put_raw(FILE *fp, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		putc_unlocked(s[i] == '\n' || s[i] == '\r' ? ' ' : s[i], fp);
+}
+
+int
+kpsrc_write_line(FILE *fp, const char *v, size_t len, const struct kpsrc *s)
+{
+	const char *close, *p;
+	int is_object = 0;
+	jv text;
+
+	if (v != NULL && json_validate(v, len, NULL) == 0) {
+		for (p = v; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		    p++)
+			;
+		is_object = *p == '{';
+	}
+	if (is_object) {
+		/* Everything up to the closing brace, then our member. */
+		for (close = v + len - 1; *close != '}'; close--)
+			;
+		put_raw(fp, v, (size_t)(close - v));
+		for (close--; close > v && strchr(" \t\r\n", *close); close--)
+			;
+		if (*close != '{')
+			putc_unlocked(',', fp);
+	} else {
+		putc_unlocked('{', fp);
+		if (v == NULL) {
+			fputs("\"_kp_tombstone\":true,", fp);
+		} else if (json_validate_member(v, len, NULL) == 0) {
+			fputs("\"_kp_value\":", fp);
+			put_raw(fp, v, len);
+			putc_unlocked(',', fp);
+		} else {
+			text = jv_dump_string(jv_string_sized(v, (int)len), 0);
+			fprintf(fp, "\"_kp_text\":%s,", jv_string_value(text));
+			jv_free(text);
+		}
+	}
+	fputs("\"" KPSRC_MEMBER "\":", fp);
+	kpsrc_write(fp, s);
+	fputs("}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+/* Whether rec[0..n) begins with the n bytes of prefix. */
+static int
+begins(const char *rec, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && memcmp(rec, prefix, k) == 0;
+}
+
+void
+kpsrc_unwrap(const char *rec, size_t n, const char **value, size_t *len,
+    char **owned)
+{
+	const char *inner;
+	size_t innerlen;
+	jv text;
+
+	*value = rec;
+	*len = n;
+	*owned = NULL;
+	/* Values kin had to wrap, being no JSON object: nothing else is left. */
+	if (begins(rec, n, "{\"_kp_value\":") &&
+	    json_member_span(rec, n, "_kp_value", &inner, &innerlen) == 0) {
+		*value = inner;
+		*len = innerlen;
+	} else if (begins(rec, n, "{\"_kp_text\":") &&
+	    json_member_span(rec, n, "_kp_text", &inner, &innerlen) == 0) {
+		text = jv_parse_sized(inner, (int)innerlen);
+		if (jv_get_kind(text) == JV_KIND_STRING) {
+			*len = (size_t)jv_string_length_bytes(jv_copy(text));
+			if ((*owned = malloc(*len + 1)) == NULL)
+				err(KP_EXIT_FAIL, NULL);
+			memcpy(*owned, jv_string_value(text), *len + 1);
+			*value = *owned;
+		}
+		jv_free(text);
+	} else if (begins(rec, n, "{\"_kp_tombstone\":true}")) {
+		*value = NULL;
+		*len = 0;
+	}
+}
+
+int
+kpsrc_mentioned(const char *line, size_t len)
+{
+	return memmem(line, len, "\"" KPSRC_MEMBER "\"",
+	    strlen(KPSRC_MEMBER) + 2) != NULL;
+}
+
+int
+kpsrc_carried(const char *line, size_t len)
+{
+	const char *v;
+	size_t vlen;
+
+	return kpsrc_mentioned(line, len) && json_validate(line, len,
+	    NULL) == 0 && json_member_span(line, len, KPSRC_MEMBER, &v,
+	    &vlen) == 0;
+}

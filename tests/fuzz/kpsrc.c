@@ -1,0 +1,169 @@
+/*
+ * The exactly-once wire format (kpsrc.h) on any input. The first byte
+ * picks the check; the rest is the input.
+ *
+ * As a _kp_src value, a record's or a window entry's: what kpsrc_parse
+ * takes is within its types and the arity rule (runs valid, beyond the
+ * record's offset or the entry's resume), and what kpsrc_write writes for
+ * it is read back the same.
+ *
+ * As a Kafka value: kpsrc_write_line writes one JSON object (libjq reads
+ * it) whose _kp_src is the position given, and what kout takes out of it
+ * (kpsrc_unwrap) is the value again: equal JSON for a JSON value, the
+ * same bytes for UTF-8 text.
+ */
+#include <jv.h>
+
+#include "fuzz.h"
+#include "jsonscan.h"
+#include "kpsrc.h"
+
+static void
+check_runs(const struct kpsrc *s)
+{
+	int i;
+
+	if (s->nruns < 0 || s->nruns > EOS_RUNS_MAX)
+		fuzz_fail("%d runs", s->nruns);
+	for (i = 0; i < s->nruns; i++) {
+		if (!eos_run_id_ok(s->runs[i].id, strlen(s->runs[i].id)))
+			fuzz_fail("a run id that is not one: %s", s->runs[i].id);
+		if (s->runs[i].processed <= s->offset)
+			fuzz_fail("run %s at %lld, not beyond %lld",
+			    s->runs[i].id, (long long)s->runs[i].processed,
+			    (long long)s->offset);
+	}
+}
+
+static void
+check_position(const char *text, size_t n, enum kpsrc_form form)
+{
+	struct kpsrc s, again;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp;
+	int i;
+
+	if (kpsrc_parse(jv_parse_sized(text, (int)n), form, &s) != 0) {
+		kpsrc_release(&s);
+		return;
+	}
+	if (s.partition < 0 || s.offset < 0 ||
+	    s.offset > INT64_C(9007199254740992) || s.generation < -1)
+		fuzz_fail("partition %d, offset %lld, generation %d taken",
+		    (int)s.partition, (long long)s.offset, (int)s.generation);
+	if (form == KPSRC_WINDOW ? s.processed < s.offset : s.processed != -1)
+		fuzz_fail("processed %lld at %lld", (long long)s.processed,
+		    (long long)s.offset);
+	check_runs(&s);
+	if ((fp = open_memstream(&buf, &size)) == NULL)
+		abort();
+	kpsrc_write(fp, &s);
+	fclose(fp);
+	if (kpsrc_parse(jv_parse(buf), form, &again) != 0)
+		fuzz_fail("%s: written, not read back", buf);
+	if (strcmp(s.group, again.group) != 0 ||
+	    strcmp(s.topic, again.topic) != 0 ||
+	    strcmp(s.member, again.member) != 0 ||
+	    s.partition != again.partition || s.offset != again.offset ||
+	    s.generation != again.generation ||
+	    s.processed != again.processed || s.nruns != again.nruns)
+		fuzz_fail("%s: read back differently", buf);
+	for (i = 0; i < s.nruns; i++)
+		if (strcmp(s.runs[i].id, again.runs[i].id) != 0 ||
+		    s.runs[i].processed != again.runs[i].processed)
+			fuzz_fail("%s: run %d read back differently", buf, i);
+	kpsrc_release(&again);
+	kpsrc_release(&s);
+	free(buf);
+}
+
+static void
+check_value(const char *value, size_t n, int tombstone)
+{
+	struct kpsrc s;
+	const char *srcjs, *back;
+	char *line = NULL, *rec, *owned;
+	size_t size = 0, srclen, backlen;
+	ssize_t m;
+	FILE *fp;
+	jv a, b;
+
+	memset(&s, 0, sizeof(s));
+	s.form = KPSRC_RECORD;
+	s.group = "g";
+	s.topic = "t";
+	s.member = "";
+	s.generation = -1;
+	s.offset = 7;
+	if ((fp = open_memstream(&line, &size)) == NULL)
+		abort();
+	if (kpsrc_write_line(fp, tombstone ? NULL : value, n, &s) != 0)
+		fuzz_fail("write error");
+	fclose(fp);
+	if (size == 0 || line[size - 1] != '\n' ||
+	    memchr(line, '\n', size - 1) != NULL)
+		fuzz_fail("not one line: %s", line);
+	if (json_validate(line, size - 1, NULL) != 0)
+		fuzz_fail("not JSON: %s", line);
+	a = jv_parse_sized(line, (int)size - 1);
+	if (jv_get_kind(a) != JV_KIND_OBJECT)
+		fuzz_fail("libjq does not read an object: %s", line);
+	jv_free(a);
+	/* A value of our own members is not told apart from a wrapper. */
+	if (memmem(value, n, "_kp_", 4) != NULL) {
+		free(line);
+		return;
+	}
+	if ((rec = malloc(size)) == NULL)
+		abort();
+	m = json_member_remove(line, size - 1, KPSRC_MEMBER, rec, &srcjs,
+	    &srclen);
+	if (m < 0 || srclen != strlen("[\"g\",\"t\",0,7]") ||
+	    memcmp(srcjs, "[\"g\",\"t\",0,7]", srclen) != 0)
+		fuzz_fail("no _kp_src of ours: %s", line);
+	kpsrc_unwrap(rec, (size_t)m, &back, &backlen, &owned);
+	if (tombstone) {
+		if (back != NULL)
+			fuzz_fail("a tombstone unwrapped as a value: %s", line);
+	} else if (back == NULL) {
+		fuzz_fail("a value unwrapped as a tombstone: %s", line);
+	} else if (json_validate(value, n, NULL) == 0) {
+		a = jv_parse_sized(value, (int)n);
+		b = jv_parse_sized(back, (int)backlen);
+		if (!jv_equal(a, b))
+			fuzz_fail("JSON unwrapped differently: %s", line);
+	} else if (utf8_valid(value, n) &&
+	    (backlen != n || memcmp(back, value, n) != 0)) {
+		fuzz_fail("text unwrapped differently: %s", line);
+	}
+	free(owned);
+	free(rec);
+	free(line);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
+{
+	char *s;
+
+	if (n < 1)
+		return 0;
+	s = fuzz_strndup(data + 1, n - 1);
+	switch (data[0] % 4) {
+	case 0:
+		check_position(s, n - 1, KPSRC_RECORD);
+		break;
+	case 1:
+		check_position(s, n - 1, KPSRC_WINDOW);
+		break;
+	case 2:
+		check_value(s, n - 1, 0);
+		break;
+	case 3:
+		check_value(s, n - 1, 1);
+		break;
+	}
+	free(s);
+	return 0;
+}

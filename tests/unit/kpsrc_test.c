@@ -1,0 +1,394 @@
+/*
+ * Unit tests for the exactly-once wire format (kpsrc.h): every shape kin
+ * and wjoin write is read, every other shape is refused with its reason,
+ * what is written reads back the same, and values are wrapped and
+ * unwrapped byte for byte.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonscan.h"
+#include "kpsrc.h"
+#include "tap.h"
+
+/* kpsrc_parse of a JSON text; the caller releases s. */
+static int
+parse(const char *text, enum kpsrc_form form, struct kpsrc *s)
+{
+	return kpsrc_parse(jv_parse(text), form, s);
+}
+
+/* Whether the text is refused with rc (and s holds nothing after). */
+static int
+refused(const char *text, enum kpsrc_form form, int rc)
+{
+	struct kpsrc s;
+	int got = parse(text, form, &s);
+
+	kpsrc_release(&s);
+	if (got != rc)
+		printf("# %s: %d, not %d\n", text, got, rc);
+	return got == rc && s.group == NULL && s.topic == NULL;
+}
+
+/* What kpsrc_write writes for s. */
+static char *
+written(const struct kpsrc *s)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size);
+
+	kpsrc_write(fp, s);
+	fclose(fp);
+	return buf;
+}
+
+/* Whether text parses and is written back byte for byte. */
+static int
+round_trip(const char *text, enum kpsrc_form form)
+{
+	struct kpsrc s;
+	char *out;
+	int ok;
+
+	if (parse(text, form, &s) != 0) {
+		printf("# %s: not read\n", text);
+		return 0;
+	}
+	out = written(&s);
+	ok = strcmp(out, text) == 0;
+	if (!ok)
+		printf("# %s written back as %s\n", text, out);
+	free(out);
+	kpsrc_release(&s);
+	return ok;
+}
+
+/* What kpsrc_write_line writes for a value (NULL: a tombstone). */
+static char *
+line_of(const char *value, size_t len, const struct kpsrc *s)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size);
+
+	if (kpsrc_write_line(fp, value, len, s) != 0)
+		printf("# write error\n");
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * Whether the value is written as want, and what kout takes from that
+ * line (its _kp_src removed, unwrapped) is back (NULL: a tombstone).
+ */
+static int
+wrapped(const char *value, const char *want, const char *back)
+{
+	size_t len = value != NULL ? strlen(value) : 0;
+	size_t backlen = back != NULL ? strlen(back) : 0;
+	struct kpsrc s;
+	const char *v, *srcjs;
+	char *line, *rec, *owned;
+	size_t vlen, srclen;
+	ssize_t n;
+	int ok;
+
+	memset(&s, 0, sizeof(s));
+	s.form = KPSRC_RECORD;
+	s.group = "g";
+	s.topic = "t";
+	s.member = "m";
+	s.generation = 3;
+	s.offset = 7;
+	line = line_of(value, len, &s);
+	ok = strcmp(line, want) == 0;
+	if (!ok)
+		printf("# written: %s# wanted:  %s", line, want);
+	rec = malloc(strlen(line));
+	n = json_member_remove(line, strlen(line) - 1, KPSRC_MEMBER, rec,
+	    &srcjs, &srclen);
+	if (n < 0 || srclen != strlen("[\"g\",\"t\",0,7,3,\"m\"]"))
+		ok = 0;
+	kpsrc_unwrap(rec, (size_t)n, &v, &vlen, &owned);
+	if (back == NULL ? v != NULL : v == NULL || vlen != backlen ||
+	    memcmp(v, back, backlen) != 0) {
+		printf("# unwrapped: %.*s\n", v ? (int)vlen : 4, v ? v : "NULL");
+		ok = 0;
+	}
+	free(owned);
+	free(rec);
+	free(line);
+	return ok;
+}
+
+int
+main(void)
+{
+	struct kpsrc s, w;
+	char big[4096], *out;
+	int i, at, rc;
+	jv v;
+
+	/* Every shape a kpipes tool writes, or wrote. */
+	rc = parse("[\"g\",\"t\",2,41,5,\"m-1\"]", KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && strcmp(s.group, "g") == 0 &&
+	    strcmp(s.topic, "t") == 0 && s.partition == 2 && s.offset == 41 &&
+	    s.generation == 5 && strcmp(s.member, "m-1") == 0 &&
+	    s.processed == -1 && s.nruns == 0,
+	    "a record: [group, topic, partition, offset, generation, member]");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10,3,\"m\",[[\"a1\",12],[\"b\",11]]]",
+	    KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.nruns == 2 && strcmp(s.runs[0].id, "a1") == 0 &&
+	    s.runs[0].processed == 12 && strcmp(s.runs[1].id, "b") == 0 &&
+	    s.runs[1].processed == 11, "a record read again: its runs");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10,3,\"m\",[]]", KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.nruns == 0, "a record with no runs in its list");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10]", KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.generation == -1 && strcmp(s.member, "") == 0 &&
+	    s.offset == 10, "a record of four: no generation, member \"\"");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10,3,\"m\",11]", KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.nruns == 1 && strcmp(s.runs[0].id, "p") == 0 &&
+	    s.runs[0].processed == 11, "an older kin's runs, one number: run p");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",1,20,3,\"m\",25,[[\"a\",21],[\"b\",20],"
+	    "[\"c\",30]]]", KPSRC_WINDOW, &s);
+	tap_ok(rc == 0 && s.offset == 20 && s.processed == 25 &&
+	    s.nruns == 2 && strcmp(s.runs[0].id, "a") == 0 &&
+	    strcmp(s.runs[1].id, "c") == 0,
+	    "a window entry: runs not beyond resume left out");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",1,20,-1,\"\",20]", KPSRC_WINDOW, &s);
+	tap_ok(rc == 0 && s.processed == 20 && s.nruns == 0 &&
+	    s.generation == -1, "an older window entry of seven, processed at resume");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"C\",2147483647,9007199254740992,2147483647,\"m\"]",
+	    KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.partition == 2147483647 &&
+	    s.offset == INT64_C(9007199254740992) && s.generation == 2147483647,
+	    "the largest: partition and generation 2^31-1, offset 2^53");
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",1.0,5e2,3,\"m\"]", KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.partition == 1 && s.offset == 500,
+	    "whole numbers however written: 1.0, 5e2");
+	kpsrc_release(&s);
+
+	/* Each shape that is not one, with its reason. */
+	tap_ok(refused("\"x\"", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("{}", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("null", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,1,2]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,1,2,\"m\",[],9]", KPSRC_RECORD, KPSRC_BAD),
+	    "a record: not of 4, 6 or 7 elements");
+	tap_ok(refused("[1,\"t\",0,1]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",null,0,1]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,1,3,7]", KPSRC_RECORD, KPSRC_BAD),
+	    "a record: group, topic or member not a string");
+	tap_ok(refused("[\"g\",\"t\",2147483648,0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",1e10,0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",1e20,0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",-1,0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0.5,0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",\"1\",0]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",null,0]", KPSRC_RECORD, KPSRC_BAD),
+	    "a partition: not 2^31, 1e10, 1e20, -1, 0.5, \"1\" or null");
+	tap_ok(refused("[\"g\",\"t\",0,9.5]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,1e300]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,-1e300]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,18014398509481984]", KPSRC_RECORD,
+	    KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,-1]", KPSRC_RECORD, KPSRC_BAD),
+	    "an offset: not 9.5, 1e300, -1e300, 2^54 or -1");
+	tap_ok(refused("[\"g\",\"t\",0,0,-2,\"m\"]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,0,1e10,\"m\"]", KPSRC_RECORD, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,0,2147483648,\"m\"]", KPSRC_RECORD,
+	    KPSRC_BAD), "a generation: not -2, 1e10 or 2^31");
+	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",10]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",10]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",12],[\"b\",9]]]",
+	    KPSRC_RECORD, KPSRC_BAD_RUNS),
+	    "a record's runs: each beyond its offset");
+	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11.5]]]",
+	    KPSRC_RECORD, KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",1e300]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",\"11\"]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11,1]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",[\"a\",11]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",\"a\"]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS),
+	    "a record's runs: [id, processed] pairs of whole offsets");
+	snprintf(big, sizeof(big), "[\"g\",\"t\",0,1,3,\"m\",[[\"%033d\",5]]]",
+	    1);
+	tap_ok(refused("[\"g\",\"t\",0,1,3,\"m\",[[\"a:b\",5]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,1,3,\"m\",[[\"\",5]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,1,3,\"m\",[[\"a\\u0000\",5]]]",
+	    KPSRC_RECORD, KPSRC_BAD_RUNS) &&
+	    refused("[\"g\",\"t\",0,1,3,\"m\",[[7,5]]]", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS) &&
+	    refused(big, KPSRC_RECORD, KPSRC_BAD_RUNS),
+	    "a run id: 1 to 32 letters and digits");
+	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\"]", KPSRC_WINDOW, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10]", KPSRC_WINDOW, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[],1]", KPSRC_WINDOW,
+	    KPSRC_BAD), "a window entry: not of 7 or 8 elements");
+	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",9]", KPSRC_WINDOW,
+	    KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",10.5]", KPSRC_WINDOW,
+	    KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",11,12]", KPSRC_WINDOW,
+	    KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",9.5]]]",
+	    KPSRC_WINDOW, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",-1]]]",
+	    KPSRC_WINDOW, KPSRC_BAD) &&
+	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a-b\",12]]]",
+	    KPSRC_WINDOW, KPSRC_BAD),
+	    "a window entry: processed not below resume, runs a list of runs");
+	tap_ok(strcmp(kpsrc_why(KPSRC_RECORD, KPSRC_BAD), "_kp_src is not "
+	    "[group, topic, partition, offset, generation, member]") == 0 &&
+	    strncmp(kpsrc_why(KPSRC_RECORD, KPSRC_BAD_RUNS), "_kp_src's "
+	    "seventh element is not the runs", 39) == 0 &&
+	    strncmp(kpsrc_why(KPSRC_WINDOW, KPSRC_BAD), "a window filter's "
+	    "_kp_src is not a list", 38) == 0, "the reasons");
+
+	/* More than EOS_RUNS_MAX: the first ones are kept. */
+	at = snprintf(big, sizeof(big), "[\"g\",\"t\",0,1,3,\"m\",[");
+	for (i = 0; i < EOS_RUNS_MAX + 4; i++)
+		at += snprintf(big + at, sizeof(big) - (size_t)at,
+		    "%s[\"r%d\",%d]", i ? "," : "", i, 1000 + i);
+	snprintf(big + at, sizeof(big) - (size_t)at, "]]");
+	rc = parse(big, KPSRC_RECORD, &s);
+	tap_ok(rc == 0 && s.nruns == EOS_RUNS_MAX &&
+	    strcmp(s.runs[0].id, "r0") == 0 &&
+	    strcmp(s.runs[EOS_RUNS_MAX - 1].id, "r15") == 0,
+	    "at most EOS_RUNS_MAX runs kept");
+	kpsrc_release(&s);
+
+	/* The kinds of _kp_src a line may carry. */
+	v = jv_parse("\"+\"");
+	tap_ok(kpsrc_kind(v) == KPSRC_KIND_PENDING, "\"+\": pending");
+	jv_free(v);
+	v = jv_parse("[[\"g\",\"t\",0,1,3,\"m\",1,[]]]");
+	tap_ok(kpsrc_kind(v) == KPSRC_KIND_LIST, "a list of lists: positions");
+	jv_free(v);
+	v = jv_parse("[\"g\",\"t\",0,1]");
+	tap_ok(kpsrc_kind(v) == KPSRC_KIND_RECORD, "a list of values: a record");
+	jv_free(v);
+	v = jv_parse("\"++\"");
+	rc = kpsrc_kind(v) == KPSRC_KIND_RECORD;
+	jv_free(v);
+	v = jv_parse("[]");
+	rc = rc && kpsrc_kind(v) == KPSRC_KIND_RECORD;
+	jv_free(v);
+	tap_ok(rc, "anything else is a record's, to be refused by parse");
+
+	/* Written back as read, in the form each tool writes it. */
+	tap_ok(round_trip("[\"g\",\"t\",2,41,5,\"m-1\"]", KPSRC_RECORD) &&
+	    round_trip("[\"g\",\"t\",0,10]", KPSRC_RECORD) &&
+	    round_trip("[\"g\",\"t\",0,10,3,\"m\",[[\"a1\",12],[\"b\",11]]]",
+	    KPSRC_RECORD) &&
+	    round_trip("[\"g\",\"C\",2147483647,9007199254740992,3,\"m\"]",
+	    KPSRC_RECORD), "records round trip");
+	tap_ok(round_trip("[\"gl\",\"C\",0,10,3,\"m1\",13,[[\"p\",11],"
+	    "[\"0123456789abcdef\",13]]]", KPSRC_WINDOW) &&
+	    round_trip("[\"g\",\"t\",0,0,-1,\"\",1,[[\"r\",1]]]",
+	    KPSRC_WINDOW), "window entries round trip");
+	tap_ok(round_trip("[\"a \\\"q\\\" \\\\ b\\n\\u007f\\u0001\",\"t\",0,1,"
+	    "0,\"caf\xc3\xa9\"]", KPSRC_RECORD),
+	    "strings escaped as libjq escapes them");
+	rc = parse("[\"g\",\"t\",0,10,-1,\"\"]", KPSRC_RECORD, &s);
+	out = written(&s);
+	tap_ok(rc == 0 && strcmp(out, "[\"g\",\"t\",0,10]") == 0,
+	    "generation -1 and member \"\": written as four");
+	free(out);
+	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10,3,\"m\",11]", KPSRC_RECORD, &s);
+	out = written(&s);
+	tap_ok(rc == 0 && strcmp(out, "[\"g\",\"t\",0,10,3,\"m\",[[\"p\",11]]]")
+	    == 0, "an older kin's number: written as a run list");
+	free(out);
+	kpsrc_release(&s);
+
+	/* A record's runs not beyond it are not written. */
+	memset(&w, 0, sizeof(w));
+	w.form = KPSRC_RECORD;
+	w.group = "g";
+	w.topic = "t";
+	w.member = "m";
+	w.generation = 0;
+	w.offset = 10;
+	w.nruns = 2;
+	strcpy(w.runs[0].id, "a");
+	w.runs[0].processed = 10;
+	strcpy(w.runs[1].id, "b");
+	w.runs[1].processed = 11;
+	out = written(&w);
+	tap_ok(strcmp(out, "[\"g\",\"t\",0,10,0,\"m\",[[\"b\",11]]]") == 0,
+	    "a record's runs: only those beyond it written");
+	free(out);
+	w.runs[1].processed = 9;
+	out = written(&w);
+	tap_ok(strcmp(out, "[\"g\",\"t\",0,10,0,\"m\"]") == 0,
+	    "none beyond it: no seventh element");
+	free(out);
+	/* A window entry holds this run's, even at resume. */
+	w.form = KPSRC_WINDOW;
+	w.processed = 10;
+	w.nruns = 1;
+	out = written(&w);
+	tap_ok(strcmp(out, "[\"g\",\"t\",0,10,0,\"m\",10,[[\"a\",10]]]") == 0,
+	    "a window entry: written with every run it holds");
+	free(out);
+
+	/* Values: wrapped by kin, unwrapped by kout, byte for byte. */
+	tap_ok(wrapped("{\"a\":1}",
+	    "{\"a\":1,\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    "{\"a\":1}"), "an object: the member added");
+	tap_ok(wrapped("{}", "{\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    "{}"), "an empty object");
+	tap_ok(wrapped(" {\"a\":\n1 } \n",
+	    " {\"a\": 1 ,\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    " {\"a\": 1 }"), "an object over lines: line breaks as spaces");
+	tap_ok(wrapped("[1,\n2]",
+	    "{\"_kp_value\":[1, 2],\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    "[1, 2]"), "other JSON: _kp_value");
+	tap_ok(wrapped("42",
+	    "{\"_kp_value\":42,\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    "42"), "a number: _kp_value");
+	tap_ok(wrapped("plain\ntext \"q\"",
+	    "{\"_kp_text\":\"plain\\ntext \\\"q\\\"\",\"_kp_src\":[\"g\",\"t\","
+	    "0,7,3,\"m\"]}\n", "plain\ntext \"q\""),
+	    "text: _kp_text, decoded back");
+	tap_ok(wrapped("",
+	    "{\"_kp_text\":\"\",\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    ""), "an empty value: text");
+	tap_ok(wrapped(NULL,
+	    "{\"_kp_tombstone\":true,\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    NULL), "no value: _kp_tombstone");
+
+	tap_ok(kpsrc_carried("{\"a\":1,\"_kp_src\":[\"g\",\"t\",0,1]}", 31) &&
+	    !kpsrc_carried("{\"a\":\"_kp_src\"}", 15) &&
+	    !kpsrc_carried("[\"_kp_src\"]", 11) &&
+	    !kpsrc_carried("{\"_kp_src\":", 11),
+	    "carried: a member of a JSON object only");
+	tap_ok(kpsrc_mentioned("{\"_kp_src\":[\"g\"", 15) &&
+	    !kpsrc_mentioned("{\"_kp_srx\":1}", 13),
+	    "mentioned: the member's name anywhere");
+	return tap_done();
+}
