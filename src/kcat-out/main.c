@@ -958,6 +958,50 @@ drain(struct kout *ko)
 	retry_list_free(&ko->retry);
 }
 
+/*
+ * Connected: produces stdin to its end (or a stop), waits for every
+ * delivery report and says what did not arrive. Returns the exit status.
+ */
+static int
+produce_input(struct kout *ko, int64_t timeout_ms)
+{
+	char lines[256] = "";
+	size_t off = 0;
+	int i, status = KP_EXIT_OK;
+
+	if (ko->eos_mode) {
+		eos_init(&ko->eos, ko->rk, timeout_ms);
+		ko->eos.flush = eos_flush;
+		ko->eos.flush_arg = ko;
+	}
+	pump(ko);
+	if (ko->eos_mode)
+		eos_finish(&ko->eos);
+	drain(ko);
+	if (ko->partial_line)
+		status = KP_EXIT_FAIL;
+
+	if (ko->accepted != ko->delivered + ko->failed + ko->refused) {
+		unsigned long lost = ko->accepted - ko->delivered - ko->failed -
+		    ko->refused;
+
+		warnx("%lu messages without a delivery report", lost);
+		ko->failed += lost;
+	}
+	if (ko->failed > 0) {
+		for (i = 0; i < FAILED_SHOWN && (unsigned long)i < ko->failed &&
+		    off < sizeof(lines); i++)
+			off += (size_t)snprintf(lines + off, sizeof(lines) - off,
+			    "%s%lu", i > 0 ? ", " : "", ko->failed_lines[i]);
+		warnx("%lu of %lu lines not delivered (lines %s%s)", ko->failed,
+		    ko->accepted, lines, ko->failed > FAILED_SHOWN ? ", ..." : "");
+		status = KP_EXIT_FAIL;
+	}
+	if (rejects_summary(&ko->rejects) != 0)
+		status = KP_EXIT_FAIL;
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1105,52 +1149,16 @@ main(int argc, char *argv[])
 	rejects_open(&ko.rejects, rejects_path, strict);
 	ko.rejects.defer_exit = 1;
 	switch (kconf_wait_for_brokers(ko.rk, connect_timeout)) {
-	case 1:
-		goto out;
+	case 0:
+		status = produce_input(&ko, connect_timeout);
+		break;
 	case -1:
 		status = KP_EXIT_FAIL;
-		goto out;
+		break;
 	case -2:
 		status = KP_EXIT_USAGE;
-		goto out;
+		break;
 	}
-	if (ko.eos_mode) {
-		eos_init(&ko.eos, ko.rk, connect_timeout);
-		ko.eos.flush = eos_flush;
-		ko.eos.flush_arg = &ko;
-	}
-	pump(&ko);
-	if (ko.eos_mode)
-		eos_finish(&ko.eos);
-	drain(&ko);
-	if (ko.partial_line)
-		status = KP_EXIT_FAIL;
-
-	if (ko.accepted != ko.delivered + ko.failed + ko.refused) {
-		unsigned long lost = ko.accepted - ko.delivered - ko.failed -
-		    ko.refused;
-
-		warnx("%lu messages without a delivery report", lost);
-		ko.failed += lost;
-	}
-	if (ko.failed > 0) {
-		char lines[256] = "";
-		size_t off = 0;
-
-		for (i = 0; i < FAILED_SHOWN && (unsigned long)i < ko.failed &&
-		    off < sizeof(lines); i++)
-			off += (size_t)snprintf(lines + off, sizeof(lines) - off,
-			    "%s%lu", i > 0 ? ", " : "", ko.failed_lines[i]);
-		warnx("%lu of %lu lines not delivered (lines %s%s)", ko.failed,
-		    ko.accepted, lines, ko.failed > FAILED_SHOWN ? ", ..." : "");
-		status = KP_EXIT_FAIL;
-	}
-	if (ko.rejects.count > 0) {
-		warnx("%lu bad line%s set aside", ko.rejects.count,
-		    ko.rejects.count == 1 ? "" : "s");
-		status = KP_EXIT_FAIL;
-	}
-out:
 	if (rejects_close(&ko.rejects) != 0)
 		status = KP_EXIT_FAIL;
 	if (kconf_refused())

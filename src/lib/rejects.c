@@ -83,6 +83,15 @@ rejects_keep(struct rejects *rj, const char *source, unsigned long lineno,
 }
 
 int
+rejects_summary(const struct rejects *rj)
+{
+	if (rj->count == 0)
+		return 0;
+	warnx("%lu bad line%s set aside", rj->count, rj->count == 1 ? "" : "s");
+	return -1;
+}
+
+int
 rejects_close(struct rejects *rj)
 {
 	int rc = 0;

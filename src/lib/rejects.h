@@ -40,6 +40,11 @@ void	rejects_add(struct rejects *, const char *source, unsigned long lineno,
  */
 void	rejects_keep(struct rejects *, const char *source, unsigned long lineno,
 	    const char *line, size_t len, const char *reason);
+/*
+ * The summary at the end, once: "N bad lines set aside" ("1 bad line") on
+ * stderr if there were any. Returns -1 then (the tool exits 1), else 0.
+ */
+int	rejects_summary(const struct rejects *);
 /* Closes the file; returns -1 if what was written to it was lost. */
 int	rejects_close(struct rejects *);
 

@@ -123,11 +123,8 @@ main(int argc, char *argv[])
 		}
 	}
 
-	if (rj.count > 0) {
-		warnx("%lu bad line%s set aside", rj.count,
-		    rj.count == 1 ? "" : "s");
+	if (rejects_summary(&rj) != 0)
 		status = KP_EXIT_FAIL;
-	}
 	if (rejects_close(&rj) != 0 || out_close() < 0)
 		status = KP_EXIT_FAIL;
 	line_reader_free(&in);

@@ -405,11 +405,8 @@ main(int argc, char *argv[])
 		warnx("%lu late record%s not counted%s", run.nlate,
 		    run.nlate == 1 ? "" : "s",
 		    run.late != NULL ? "" : "; --late file keeps them");
-	if (run.rj.count > 0) {
-		warnx("%lu bad line%s set aside", run.rj.count,
-		    run.rj.count == 1 ? "" : "s");
+	if (rejects_summary(&run.rj) != 0)
 		status = KP_EXIT_FAIL;
-	}
 	if (run.late != NULL && (fflush(run.late) != 0 || ferror(run.late) ||
 	    fclose(run.late) != 0)) {
 		warn("%s", run.late_path);

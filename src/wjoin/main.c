@@ -470,9 +470,7 @@ main(int argc, char *argv[])
 	if (run.rj.stopped) {
 		warnx("stopped at the first bad line (--strict)");
 		status = KP_EXIT_FAIL;
-	} else if (run.rj.count > 0) {
-		warnx("%lu bad line%s set aside", run.rj.count,
-		    run.rj.count == 1 ? "" : "s");
+	} else if (rejects_summary(&run.rj) != 0) {
 		status = KP_EXIT_FAIL;
 	}
 	if (failed || run.inputs.in[SIDE_LEFT].cut ||
