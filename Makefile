@@ -53,7 +53,10 @@ endif
 # (and compiled with that librdkafka's header)
 $(BUILD)/kbroker/%.o: RDKAFKA_CFLAGS =
 
-# Each program: its directory under src/ and its name.
+# The programs, each built into $(BIN) from the .c files of its folder
+# under src/ and the library: src/kcat-in -> kin, src/kcat-out -> kout,
+# and src/NAME -> NAME for ktopic, kbroker, mockgen, strategy, wjoin and
+# wagg; src/lib -> libkp.a, linked into each (README, Layout).
 PROGS	 = kin kout ktopic kbroker mockgen strategy wjoin wagg
 dir_kin	 = kcat-in
 dir_kout = kcat-out
@@ -63,7 +66,6 @@ LIB_SRC	 = $(wildcard src/lib/*.c)
 LIB_OBJ	 = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 LIBKP	 = $(BUILD)/libkp.a
 
-# Programs whose sources exist (lets the tree grow one tool at a time).
 BUILT	 = $(foreach p,$(PROGS),$(if $(wildcard src/$(call dir_of,$(p))/main.c),$(p)))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
