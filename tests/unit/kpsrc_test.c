@@ -66,6 +66,19 @@ round_trip(const char *text, enum kpsrc_form form)
 	return ok;
 }
 
+/* A record's position to write: group "g", topic "t", member "m". */
+static void
+record(struct kpsrc *s, int32_t generation, int64_t offset)
+{
+	memset(s, 0, sizeof(*s));
+	s->form = KPSRC_RECORD;
+	s->group = "g";
+	s->topic = "t";
+	s->member = "m";
+	s->generation = generation;
+	s->offset = offset;
+}
+
 /* What kpsrc_write_line writes for a value (NULL: a tombstone). */
 static char *
 line_of(const char *value, size_t len, const struct kpsrc *s)
@@ -96,13 +109,7 @@ wrapped(const char *value, const char *want, const char *back)
 	ssize_t n;
 	int ok;
 
-	memset(&s, 0, sizeof(s));
-	s.form = KPSRC_RECORD;
-	s.group = "g";
-	s.topic = "t";
-	s.member = "m";
-	s.generation = 3;
-	s.offset = 7;
+	record(&s, 3, 7);
 	line = line_of(value, len, &s);
 	ok = strcmp(line, want) == 0;
 	if (!ok)
@@ -124,10 +131,68 @@ wrapped(const char *value, const char *want, const char *back)
 	return ok;
 }
 
+/* Shapes that are not one, each group with its reason. */
+static const struct {
+	const char	*what;
+	enum kpsrc_form	 form;
+	int		 rc;
+	const char	*texts[8];
+} refusals[] = {
+	{ "a record: not of 4, 6 or 7 elements", KPSRC_RECORD, KPSRC_BAD, {
+	    "\"x\"", "{}", "null", "[]", "[\"g\",\"t\",0]",
+	    "[\"g\",\"t\",0,1,2]", "[\"g\",\"t\",0,1,2,\"m\",[],9]" } },
+	{ "a record: group, topic or member not a string", KPSRC_RECORD,
+	    KPSRC_BAD, {
+	    "[1,\"t\",0,1]", "[\"g\",null,0,1]", "[\"g\",\"t\",0,1,3,7]" } },
+	{ "a partition: not 2^31, 1e10, 1e20, -1, 0.5, \"1\" or null",
+	    KPSRC_RECORD, KPSRC_BAD, {
+	    "[\"g\",\"t\",2147483648,0]", "[\"g\",\"t\",1e10,0]",
+	    "[\"g\",\"t\",1e20,0]", "[\"g\",\"t\",-1,0]", "[\"g\",\"t\",0.5,0]",
+	    "[\"g\",\"t\",\"1\",0]", "[\"g\",\"t\",null,0]" } },
+	{ "an offset: not 9.5, 1e300, -1e300, 2^54 or -1", KPSRC_RECORD,
+	    KPSRC_BAD, {
+	    "[\"g\",\"t\",0,9.5]", "[\"g\",\"t\",0,1e300]",
+	    "[\"g\",\"t\",0,-1e300]", "[\"g\",\"t\",0,18014398509481984]",
+	    "[\"g\",\"t\",0,-1]" } },
+	{ "a generation: not -2, 1e10 or 2^31", KPSRC_RECORD, KPSRC_BAD, {
+	    "[\"g\",\"t\",0,0,-2,\"m\"]", "[\"g\",\"t\",0,0,1e10,\"m\"]",
+	    "[\"g\",\"t\",0,0,2147483648,\"m\"]" } },
+	{ "a record's runs: each beyond its offset", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS, {
+	    "[\"g\",\"t\",0,10,3,\"m\",[[\"a\",10]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",10]",
+	    "[\"g\",\"t\",0,10,3,\"m\",[[\"a\",12],[\"b\",9]]]" } },
+	{ "a record's runs: [id, processed] pairs of whole offsets",
+	    KPSRC_RECORD, KPSRC_BAD_RUNS, {
+	    "[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11.5]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",1e300]",
+	    "[\"g\",\"t\",0,10,3,\"m\",[[\"a\",\"11\"]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11,1]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",[\"a\",11]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",\"a\"]" } },
+	{ "a run id: letters and digits, not empty", KPSRC_RECORD,
+	    KPSRC_BAD_RUNS, {
+	    "[\"g\",\"t\",0,1,3,\"m\",[[\"a:b\",5]]]",
+	    "[\"g\",\"t\",0,1,3,\"m\",[[\"\",5]]]",
+	    "[\"g\",\"t\",0,1,3,\"m\",[[\"a\\u0000\",5]]]",
+	    "[\"g\",\"t\",0,1,3,\"m\",[[7,5]]]" } },
+	{ "a window entry: not of 7 or 8 elements", KPSRC_WINDOW, KPSRC_BAD, {
+	    "[\"g\",\"t\",0,10,3,\"m\"]", "[\"g\",\"t\",0,10]",
+	    "[\"g\",\"t\",0,10,3,\"m\",11,[],1]" } },
+	{ "a window entry: processed not below resume, runs a list of runs",
+	    KPSRC_WINDOW, KPSRC_BAD, {
+	    "[\"g\",\"t\",0,10,3,\"m\",9]", "[\"g\",\"t\",0,10,3,\"m\",10.5]",
+	    "[\"g\",\"t\",0,10,3,\"m\",11,12]",
+	    "[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",9.5]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",-1]]]",
+	    "[\"g\",\"t\",0,10,3,\"m\",11,[[\"a-b\",12]]]" } },
+};
+
 int
 main(void)
 {
 	struct kpsrc s, w;
+	const char *const *t;
 	char big[4096], *out;
 	int i, at, rc;
 	jv v;
@@ -180,86 +245,16 @@ main(void)
 	kpsrc_release(&s);
 
 	/* Each shape that is not one, with its reason. */
-	tap_ok(refused("\"x\"", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("{}", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("null", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,1,2]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,1,2,\"m\",[],9]", KPSRC_RECORD, KPSRC_BAD),
-	    "a record: not of 4, 6 or 7 elements");
-	tap_ok(refused("[1,\"t\",0,1]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",null,0,1]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,1,3,7]", KPSRC_RECORD, KPSRC_BAD),
-	    "a record: group, topic or member not a string");
-	tap_ok(refused("[\"g\",\"t\",2147483648,0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",1e10,0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",1e20,0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",-1,0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0.5,0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",\"1\",0]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",null,0]", KPSRC_RECORD, KPSRC_BAD),
-	    "a partition: not 2^31, 1e10, 1e20, -1, 0.5, \"1\" or null");
-	tap_ok(refused("[\"g\",\"t\",0,9.5]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,1e300]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,-1e300]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,18014398509481984]", KPSRC_RECORD,
-	    KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,-1]", KPSRC_RECORD, KPSRC_BAD),
-	    "an offset: not 9.5, 1e300, -1e300, 2^54 or -1");
-	tap_ok(refused("[\"g\",\"t\",0,0,-2,\"m\"]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,0,1e10,\"m\"]", KPSRC_RECORD, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,0,2147483648,\"m\"]", KPSRC_RECORD,
-	    KPSRC_BAD), "a generation: not -2, 1e10 or 2^31");
-	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",10]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",10]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",12],[\"b\",9]]]",
-	    KPSRC_RECORD, KPSRC_BAD_RUNS),
-	    "a record's runs: each beyond its offset");
-	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11.5]]]",
-	    KPSRC_RECORD, KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",1e300]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",\"11\"]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",[[\"a\",11,1]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",[\"a\",11]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",\"a\"]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS),
-	    "a record's runs: [id, processed] pairs of whole offsets");
+	for (i = 0; i < (int)(sizeof(refusals) / sizeof(refusals[0])); i++) {
+		rc = 1;
+		for (t = refusals[i].texts; *t != NULL; t++)
+			rc &= refused(*t, refusals[i].form, refusals[i].rc);
+		tap_ok(rc, refusals[i].what);
+	}
 	snprintf(big, sizeof(big), "[\"g\",\"t\",0,1,3,\"m\",[[\"%033d\",5]]]",
 	    1);
-	tap_ok(refused("[\"g\",\"t\",0,1,3,\"m\",[[\"a:b\",5]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,1,3,\"m\",[[\"\",5]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,1,3,\"m\",[[\"a\\u0000\",5]]]",
-	    KPSRC_RECORD, KPSRC_BAD_RUNS) &&
-	    refused("[\"g\",\"t\",0,1,3,\"m\",[[7,5]]]", KPSRC_RECORD,
-	    KPSRC_BAD_RUNS) &&
-	    refused(big, KPSRC_RECORD, KPSRC_BAD_RUNS),
-	    "a run id: 1 to 32 letters and digits");
-	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\"]", KPSRC_WINDOW, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10]", KPSRC_WINDOW, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[],1]", KPSRC_WINDOW,
-	    KPSRC_BAD), "a window entry: not of 7 or 8 elements");
-	tap_ok(refused("[\"g\",\"t\",0,10,3,\"m\",9]", KPSRC_WINDOW,
-	    KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",10.5]", KPSRC_WINDOW,
-	    KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",11,12]", KPSRC_WINDOW,
-	    KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",9.5]]]",
-	    KPSRC_WINDOW, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a\",-1]]]",
-	    KPSRC_WINDOW, KPSRC_BAD) &&
-	    refused("[\"g\",\"t\",0,10,3,\"m\",11,[[\"a-b\",12]]]",
-	    KPSRC_WINDOW, KPSRC_BAD),
-	    "a window entry: processed not below resume, runs a list of runs");
+	tap_ok(refused(big, KPSRC_RECORD, KPSRC_BAD_RUNS),
+	    "a run id: not longer than 32");
 	tap_ok(strcmp(kpsrc_why(KPSRC_RECORD, KPSRC_BAD), "_kp_src is not "
 	    "[group, topic, partition, offset, generation, member]") == 0 &&
 	    strncmp(kpsrc_why(KPSRC_RECORD, KPSRC_BAD_RUNS), "_kp_src's "
@@ -326,13 +321,7 @@ main(void)
 	kpsrc_release(&s);
 
 	/* A record's runs not beyond it are not written. */
-	memset(&w, 0, sizeof(w));
-	w.form = KPSRC_RECORD;
-	w.group = "g";
-	w.topic = "t";
-	w.member = "m";
-	w.generation = 0;
-	w.offset = 10;
+	record(&w, 0, 10);
 	w.nruns = 2;
 	strcpy(w.runs[0].id, "a");
 	w.runs[0].processed = 10;
