@@ -62,7 +62,6 @@ enum {
 	OPT_ORDER, OPT_TS_UNIT
 };
 
-
 static const struct option longopts[] = {
 	KCONF_LONGOPTS,
 	{ "group",           required_argument, NULL, 'g' },
