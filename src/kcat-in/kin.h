@@ -49,7 +49,7 @@ struct kin {
 	int32_t		 eos_generation; /* --eos: of this assignment */
 	char		*eos_member;	/* --eos: of this assignment, or NULL */
 	int64_t		 drain_ms;	/* --eos: how long a revoke waits for kout */
-	int		 closing;	/* --eos: drained before leaving the group */
+	int		 closing;	/* leaving: what was read is handed over already */
 	int64_t		 joining_since;	/* mono ms a join began, or 0 */
 	int		 join_said;	/* that it takes long */
 	enum offset_kind offset_kind;
