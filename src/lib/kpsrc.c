@@ -222,15 +222,18 @@ put_run(FILE *fp, const struct eos_run *r)
 void
 kpsrc_write(FILE *fp, const struct kpsrc *s)
 {
-	int i, first = 1;
+	int i, first = 1, beyond = 0;
 
+	for (i = 0; i < s->nruns; i++)
+		beyond += s->runs[i].processed > s->offset;
 	putc_unlocked('[', fp);
 	put_string(fp, s->group);
 	putc_unlocked(',', fp);
 	put_string(fp, s->topic);
 	fprintf(fp, ",%" PRId32 ",%" PRId64, s->partition, s->offset);
+	/* Four elements only when nothing comes after them. */
 	if (s->form == KPSRC_WINDOW || s->generation >= 0 ||
-	    *s->member != '\0') {
+	    *s->member != '\0' || beyond > 0) {
 		fprintf(fp, ",%" PRId32 ",", s->generation);
 		put_string(fp, s->member);
 	}

@@ -109,10 +109,11 @@ void	kpsrc_release(struct kpsrc *);
 const char *kpsrc_why(enum kpsrc_form, int rc);
 
 /*
- * Writes s as the value of a _kp_src member: the array, alone. A record
- * of generation -1 and member "" is written in the four-element form, and
- * only its runs beyond its offset are written (none: no seventh element);
- * a window entry is written whole, with the runs it holds.
+ * Writes s as the value of a _kp_src member: the array, alone. Of a
+ * record only the runs beyond its offset are written (none: no seventh
+ * element), and one of generation -1 and member "" with none is written in
+ * the four-element form; a window entry is written whole, with the runs
+ * it holds.
  */
 void	kpsrc_write(FILE *, const struct kpsrc *s);
 /*

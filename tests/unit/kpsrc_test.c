@@ -313,6 +313,12 @@ main(void)
 	    "generation -1 and member \"\": written as four");
 	free(out);
 	kpsrc_release(&s);
+	rc = parse("[\"g\",\"t\",0,10,-1,\"\",[[\"a\",11]]]", KPSRC_RECORD, &s);
+	out = written(&s);
+	tap_ok(rc == 0 && strcmp(out, "[\"g\",\"t\",0,10,-1,\"\",[[\"a\","
+	    "11]]]") == 0, "but as seven with runs after them");
+	free(out);
+	kpsrc_release(&s);
 	rc = parse("[\"g\",\"t\",0,10,3,\"m\",11]", KPSRC_RECORD, &s);
 	out = written(&s);
 	tap_ok(rc == 0 && strcmp(out, "[\"g\",\"t\",0,10,3,\"m\",[[\"p\",11]]]")
