@@ -62,8 +62,9 @@ done
 rates="1000 10000"
 window_s=300
 delay=2m
-# Kafka Streams' stream threads: the machine's two cores, as Spark's local[2].
-ks_threads=${KSTREAMS_THREADS:-2}
+# Kafka Streams' stream threads: its default, 1 (on these 2 cores, 2 threads
+# took longer and more CPU for the join).
+ks_threads=${KSTREAMS_THREADS:-1}
 need kin kout ktopic mockgen strategy wjoin python3
 
 has() { [[ " $systems " == *" $1 "* ]]; }
@@ -443,10 +444,12 @@ cat <<EOF
   \`C.selectKey(constant).join(D.selectKey(constant), {"left":C,"right":D},
   JoinWindows.ofTimeDifferenceAndGrace(5 min, $delay)).to(D_input_ready)\` with a
   TimestampExtractor reading \`ts\` on both inputs (the constant key means a repartition topic
-  each). Values stay bytes throughout. \`processing.guarantee\` at_least_once (ks) or
+  each), its window stores in memory and \`max.task.idle.ms=1000\` (see
+  bench/kstreams/src/main/java/kpipes/bench/Join.java: with RocksDB stores and the default 0 it
+  lost pairs). Values stay bytes throughout. \`processing.guarantee\` at_least_once (ks) or
   exactly_once_v2 (ksx), every other setting at Kafka Streams' defaults (commit.interval.ms
   30 s, or 100 ms under exactly-once; the producer's linger.ms 100 ms), $ks_threads stream
-  threads, the JVM's default heap and collector.
+  thread(s), the JVM's default heap and collector.
 - Spark strategy: \`bench/spark/strategy_job.py --brokers B --input sp_A_input --output sp_A_output\`
 - Spark join: \`bench/spark/merge_c_d.py --brokers B --left sp_C_output --right sp_D_input --output sp_D_input_ready --watermark '${delay%m} minutes' --key ${VS_SPARK_JOIN_KEY:-bucket}\`
   (withWatermark on both inputs, \`left_k = right_k AND left_time BETWEEN right_time - 5 min AND right_time + 5 min\`,

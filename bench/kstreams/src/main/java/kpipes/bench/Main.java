@@ -69,6 +69,8 @@ public final class Main {
 		String job = argv[0];
 		Map<String, String> opt = new HashMap<>();
 		Properties extra = new Properties();
+		if (job.equals("join"))
+			Join.defaults(extra);
 		java.util.List<String> warmup = new java.util.ArrayList<>();
 		for (int i = 1; i < argv.length; i++) {
 			String a = argv[i];
@@ -155,7 +157,8 @@ public final class Main {
 		p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
 		p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, opt.get("brokers"));
 		p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, opt.getOrDefault("guarantee", StreamsConfig.AT_LEAST_ONCE));
-		p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, opt.getOrDefault("threads", "1"));
+		if (opt.containsKey("threads"))
+			p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, opt.get("threads"));
 		if (opt.containsKey("state-dir"))
 			p.put(StreamsConfig.STATE_DIR_CONFIG, opt.get("state-dir"));
 		/*
