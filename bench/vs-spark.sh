@@ -39,8 +39,11 @@ case "${1:-}" in
 "") ;;
 *) echo "usage: bench/vs-spark.sh [--quick]" >&2; exit 2 ;;
 esac
+# --quick, a check that everything runs (within bench/run --quick's five
+# minutes): small inputs, one drain a system, 2-second phases, and the JVMs
+# (Kafka Streams, Spark) not warmed up first.
 if [ "$quick" = 1 ]; then
-	n_a=100000 n_cd=20000 phase_s=4 tp_timeout=180 tp_runs=1
+	n_a=50000 n_cd=10000 phase_s=2 tp_timeout=180 tp_runs=1
 else
 	n_a=2000000 n_cd=400000 phase_s=60 tp_timeout=900 tp_runs=3
 fi
@@ -197,6 +200,9 @@ kp_join() {
 	fi
 }
 sp_common=(--brokers "$B" --watermark "${delay%m} minutes")
+sp_warm_a=(--warmup warm_A)
+sp_warm_cd=(--warmup warm_C --warmup warm_D)
+if [ "$quick" = 1 ]; then sp_warm_a=() sp_warm_cd=(); fi
 
 # start SYS JOB [R]: starts it in its own process group, sets $pid.
 start() {
@@ -211,24 +217,24 @@ start() {
 		    --threads "$ks_threads" --state-dir "$work/ks-state" --warmup-output warm_out_ks
 		    --ready "$work/ready" --go "$work/go")
 		if [ "$job" = strategy ]; then
-			args+=(--input "${sys}_A_input" --output "${sys}_A_output$r"
-			    --warmup-input warm_A --warmup-records "$warm_a")
+			args+=(--input "${sys}_A_input" --output "${sys}_A_output$r")
+			[ "$quick" = 1 ] || args+=(--warmup-input warm_A --warmup-records "$warm_a")
 		else
 			args+=(--left "${sys}_C_output" --right "${sys}_D_input" --output "${sys}_D_input_ready$r"
-			    --window-ms $((window_s * 1000)) --grace-ms $((${delay%m} * 60000))
-			    --warmup-input warm_C --warmup-input warm_D --warmup-records "$warm_cd")
+			    --window-ms $((window_s * 1000)) --grace-ms $((${delay%m} * 60000)))
+			[ "$quick" = 1 ] || args+=(--warmup-input warm_C --warmup-input warm_D --warmup-records "$warm_cd")
 		fi
 		setsid "${ks_java[@]}" "$job" "${args[@]}" > "$log" 2>&1 & ;;
 	sp/strategy)
 		setsid "$SPARK_PYTHON" "$root/bench/spark/strategy_job.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job$r" \
-		    --input sp_A_input --output sp_A_output$r --warmup warm_A \
+		    --input sp_A_input --output sp_A_output$r "${sp_warm_a[@]}" \
 		    --warmup-output warm_out_sp --ready "$work/ready" --go "$work/go" \
 		    --stop "$work/stop" --progress "$work/sp_strategy.progress" > "$log" 2>&1 & ;;
 	sp/join)
 		setsid "$SPARK_PYTHON" "$root/bench/spark/merge_c_d.py" "${sp_common[@]}" --checkpoint "$work/ckpt_$job$r" \
 		    --left sp_C_output --right sp_D_input --output sp_D_input_ready$r \
 		    --key "${VS_SPARK_JOIN_KEY:-bucket}" \
-		    --warmup warm_C --warmup warm_D --warmup-output warm_out_sp \
+		    "${sp_warm_cd[@]}" --warmup-output warm_out_sp \
 		    --ready "$work/ready" --go "$work/go" --stop "$work/stop" \
 		    --progress "$work/sp_join.progress" > "$log" 2>&1 & ;;
 	esac
@@ -423,7 +429,7 @@ for v in KSTREAMS_JAVA_OPTS KSTREAMS_THREADS VS_SPARK_PHASE_S VS_SPARK_N_CD VS_S
 	if [ -n "${!v:-}" ]; then reproduce="$v='${!v}' $reproduce"; fi
 done
 res reproduce "$reproduce"
-res mode "$([ "$quick" = 1 ] && echo quick || echo full): $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase, $tp_runs drain(s) a system"
+res mode "$([ "$quick" = 1 ] && echo "quick (the JVMs not warmed up)" || echo full): $n_a and $n_cd pre-filled records, ${phase_s} s per latency phase, $tp_runs drain(s) a system"
 res rates "[$(echo $rates | tr ' ' ,)]"
 res tp_runs "$tp_runs"
 res systems "[\"$(echo $systems | sed 's/ /","/g')\"]"
@@ -474,9 +480,9 @@ cat <<EOF
 - Spark settings: \`local[2]\`, default trigger (a new micro-batch as soon as the last one ends),
   default driver memory (1 GB heap), UI off, \`spark.sql.shuffle.partitions=4\` (the default
   200 means 200 tasks a micro-batch on 2 cores), checkpoints in a temporary directory.
-- The JVMs' clocks (Kafka Streams and Spark) start after the JVM is up and a warm-up run of the
-  same job over other topics ($warm_a A records; $warm_cd C and D records) has finished;
-  kpipes' clock starts before its processes are.
+- The JVMs' clocks (Kafka Streams and Spark) start after the JVM is up and (but with --quick)
+  a warm-up run of the same job over other topics ($warm_a A records; $warm_cd C and D records)
+  has finished; kpipes' clock starts before its processes are.
 - Fixed-rate phases: \`mockgen -s A -r RATE --id | kout\` for ${phase_s} s; the join gets
   RATE/2 C records (through \`strategy\`) and RATE/2 D records a second, in simulated event
   time 150 s apart (\`--step 150s --disorder 60s\`). Latency of a join pair is measured

@@ -490,8 +490,8 @@ def report_drains(g, systems):
     print("### Throughput: every drain of the pre-filled backlog, and the medians")
     print()
     print("Each drain starts a fresh job on a fresh output topic; the last one of each system then "
-          "ran the latency phases. The JVMs' clocks start after their start and warm-up (startup_ "
-          "below); kpipes' clock includes its start.")
+          "ran the latency phases. The JVMs' clocks start once they are up (and warm, but with "
+          "--quick); kpipes' clock includes its start.")
     print()
     print("| job | system | drain | drain time | first output | outputs | complete | CPU s | records per CPU s | broker CPU s | CPU s by process |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -654,7 +654,7 @@ def report_goals(g, systems, rates):
                         r = lb["p99"] / max(la["p99"], 1)
                         worst = r if worst is None else min(worst, r)
                 if worst is not None:
-                    print("- %s: p99 latency at least 10x lower than %s's at 1,000/s and 10,000/s: %.1fx at the worst rate, %s" % (
+                    print("- %s: p99 latency at least 10x lower than %s at 1,000/s and 10,000/s: %.1fx at the worst rate, %s" % (
                         j, LABEL[s], worst, ok(worst >= 10)))
         c = g("cmp_%s" % j)
         if c:
