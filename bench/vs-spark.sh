@@ -43,9 +43,9 @@ esac
 # minutes): small inputs, one drain a system, 2-second phases, and the JVMs
 # (Kafka Streams, Spark) not warmed up first.
 if [ "$quick" = 1 ]; then
-	n_a=50000 n_cd=10000 phase_s=2 tp_timeout=180 tp_runs=1
+	n_a=50000 n_cd=10000 phase_s=2 tp_timeout=180 tp_runs=1 stall_s=5
 else
-	n_a=2000000 n_cd=400000 phase_s=60 tp_timeout=900 tp_runs=3
+	n_a=2000000 n_cd=400000 phase_s=60 tp_timeout=900 tp_runs=3 stall_s=15
 fi
 # The drain of the backlog, the throughput figure, is run this many times a
 # system, the systems in turn (the last with the latency phases after it);
@@ -122,7 +122,8 @@ count() {
 envelopes() { "$bin/kin" -b "$B" -E -e "$1" > "$2"; }
 
 # wait_count TOPIC TARGET TIMEOUT_S [PID]: until TOPIC holds TARGET messages,
-# nothing new came for 15 s after the first, the time is up, or PID died.
+# nothing new came for stall_s seconds after the first, the time is up, or
+# PID died.
 wait_count() {
 	local topic=$1 target=$2 deadline=$(( $(date +%s) + $3 )) pid=${4:-} c last=-1 since
 	since=$(date +%s)
@@ -130,7 +131,7 @@ wait_count() {
 		c=$(count "$topic")
 		[ "$c" -ge "$target" ] && break
 		if [ "$c" != "$last" ]; then last=$c; since=$(date +%s); fi
-		if [ "$c" -gt 0 ] && [ $(( $(date +%s) - since )) -ge 15 ]; then
+		if [ "$c" -gt 0 ] && [ $(( $(date +%s) - since )) -ge "$stall_s" ]; then
 			say "$topic: stalled at $c of $target"; break
 		fi
 		if [ "$(date +%s)" -ge "$deadline" ]; then say "$topic: $c of $target at time-out"; break; fi
