@@ -419,13 +419,14 @@ res machine "$(machine)"
 rdk=$("$root/tests/librdkafka.sh" --check && echo "librdkafka 2.12.0 (tests/librdkafka.sh)" || echo "the system's librdkafka")
 versions="kpipes $("$bin/kin" -V 2>&1 | head -n 1) on $rdk"
 if has ks || has ksx; then
-	versions+=", Kafka Streams 4.1.1 ($ks_threads stream threads, the JVM's defaults${KSTREAMS_JAVA_OPTS:+ and $KSTREAMS_JAVA_OPTS})"
+	versions+=", Kafka Streams 4.1.1 (stream threads: $ks_threads; the JVM's defaults${KSTREAMS_JAVA_OPTS:+ and $KSTREAMS_JAVA_OPTS})"
 fi
 if has sp; then
 	versions+=", PySpark $("$SPARK_PYTHON" -c 'import pyspark; print(pyspark.__version__)') with spark-sql-kafka-0-10_2.13 (local[2])"
 fi
 res versions "$versions, $(java -version 2>&1 | head -n 1), Apache Kafka ${KAFKA_VERSION:-4.1.1} (KRaft, 1 node)"
-reproduce="bench/vs-spark.sh$([ "$quick" = 1 ] && echo ' --quick')"
+reproduce=bench/vs-spark.sh
+if [ "$quick" = 1 ]; then reproduce+=" --quick"; fi
 for v in KSTREAMS_JAVA_OPTS KSTREAMS_THREADS VS_SPARK_PHASE_S VS_SPARK_N_CD VS_SPARK_N_A VS_SPARK_TP_RUNS VS_SPARK_JOBS VS_SPARK_SYSTEMS; do
 	if [ -n "${!v:-}" ]; then reproduce="$v='${!v}' $reproduce"; fi
 done
