@@ -444,10 +444,8 @@ def cmd_report(path):
 
 def report_side_by_side(g, systems, rates):
     """The issue's table: kpipes against each engine, same delivery mode."""
-    print("### Side by side (medians of the drains; ratio = the engine's cost over kpipes')")
-    print()
-    print("| job, measure | kpipes | Kafka Streams | KS/kpipes | Spark | Spark/kpipes |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    table_head("Side by side (medians of the drains; ratio = the engine's cost over kpipes')", None,
+               ("job, measure", "kpipes", "Kafka Streams", "KS/kpipes", "Spark", "Spark/kpipes"))
     for j, _ in JOBS:
         for mode, kp, ks, sp in (("at-least-once", "kp", "ks", "sp"), ("exactly-once", "kpx", "ksx", None)):
             d = {s: drains(g, j, s) if s in systems else None for s in (kp, ks, sp) if s}
@@ -486,15 +484,24 @@ def report_side_by_side(g, systems, rates):
     print()
 
 
+def table_head(title, note, columns):
+    """A report section's title, its note, and its table's header."""
+    print("### " + title)
+    print()
+    if note:
+        print(note)
+        print()
+    print("| %s |" % " | ".join(columns))
+    print("| %s |" % " | ".join("---" for _ in columns))
+
+
 def report_drains(g, systems):
-    print("### Throughput: every drain of the pre-filled backlog, and the medians")
-    print()
-    print("Each drain starts a fresh job on a fresh output topic; the last one of each system then "
-          "ran the latency phases. The JVMs' clocks start once they are up (and warm, but with "
-          "--quick); kpipes' clock includes its start.")
-    print()
-    print("| job | system | drain | drain time | first output | outputs | complete | CPU s | records per CPU s | broker CPU s | CPU s by process |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    table_head("Throughput: every drain of the pre-filled backlog, and the medians",
+               "Each drain starts a fresh job on a fresh output topic; the last one of each system then "
+               "ran the latency phases. The JVMs' clocks start once they are up (and warm, but with "
+               "--quick); kpipes' clock includes its start.",
+               ("job", "system", "drain", "drain time", "first output", "outputs", "complete", "CPU s",
+                "records per CPU s", "broker CPU s", "CPU s by process"))
     for j, _ in JOBS:
         for s in systems:
             ts = tp_runs(g, j, s)
@@ -519,13 +526,11 @@ def report_drains(g, systems):
 
 
 def report_latency(g, systems, rates):
-    print("### End-to-end latency at a fixed input rate (ms, input append to output append)")
-    print()
-    print("Under exactly-once, to the output's arrival at a live read_committed consumer instead "
-          "(after its transaction's commit).")
-    print()
-    print("| job | rate (records/s) | system | outputs | p50 | p99 | max | p99 over kpipes' (same mode) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    table_head("End-to-end latency at a fixed input rate (ms, input append to output append)",
+               "Under exactly-once, to the output's arrival at a live read_committed consumer instead "
+               "(after its transaction's commit).",
+               ("job", "rate (records/s)", "system", "outputs", "p50", "p99", "max",
+                "p99 over kpipes' (same mode)"))
     for j, _ in JOBS:
         for rate in rates:
             for s in systems:
@@ -543,10 +548,8 @@ def report_latency(g, systems, rates):
 
 
 def report_cpu(g, systems, rates):
-    print("### CPU seconds per million input records (the system's own, and + the broker's)")
-    print()
-    print("| job | phase | %s |" % " | ".join(LABEL[s] for s in systems))
-    print("| --- | --- | %s |" % " | ".join("---" for _ in systems))
+    table_head("CPU seconds per million input records (the system's own, and + the broker's)", None,
+               ["job", "phase"] + [LABEL[s] for s in systems])
     for j, _ in JOBS:
         phases = [("saturation (median drain)", None)] + [("%s records/s" % fmt(r), r) for r in rates]
         for label, rate in phases:
@@ -568,10 +571,8 @@ def report_cpu(g, systems, rates):
 
 
 def report_memory(g, systems):
-    print("### Peak memory (resident set, MB, over the job's whole run)")
-    print()
-    print("| job | system | sum of VmHWM | processes |")
-    print("| --- | --- | --- | --- |")
+    table_head("Peak memory (resident set, MB, over the job's whole run)", None,
+               ("job", "system", "sum of VmHWM", "processes"))
     for j, _ in JOBS:
         for s in systems:
             m = g("mem_%s_%s" % (j, s))
