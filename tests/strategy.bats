@@ -185,3 +185,11 @@ setup() {
 	assert_success
 	assert_output --regexp '^strategy [0-9]+\.[0-9]+\.[0-9]+$'
 }
+
+@test "strategy: bad lines without --rejects leak nothing (LeakSanitizer on)" {
+	printf '{"value":1}\nbad\nworse\n{"value":2}\n' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 strategy < "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[[ "$stderr" != *LeakSanitizer* ]] || fail "$stderr"
+	assert_equal "${#lines[@]}" 2
+}

@@ -34,10 +34,11 @@ static void
 rejects_write(struct rejects *rj, const char *source, unsigned long lineno,
     const char *line, size_t len, const char *reason)
 {
-	jv rec = jv_object(), out;
+	jv rec, out;
 
 	if (rj->file == NULL)
 		return;
+	rec = jv_object();
 	rec = jv_object_set(rec, jv_string("source"), jv_string(source));
 	rec = jv_object_set(rec, jv_string("line"), jv_number((double)lineno));
 	rec = jv_object_set(rec, jv_string("reason"), jv_string(reason));
