@@ -584,8 +584,7 @@ def run_document(doc, verbose, log):
                 cmds.extend(bc)
             if all(c.skip for c in cmds):
                 for c in cmds:
-                    report(c, log, verbose)
-                    if c.skip.startswith("FAIL"):
+                    if report_skip(c, log, verbose):
                         failed += 1
                     else:
                         skipped += 1
@@ -598,8 +597,7 @@ def run_document(doc, verbose, log):
             Session(cmds, scratch, senv).run()
             for c in cmds:
                 if c.skip:
-                    report(c, log, verbose)
-                    if c.skip.startswith("FAIL"):
+                    if report_skip(c, log, verbose):
                         failed += 1
                     else:
                         skipped += 1
@@ -618,6 +616,12 @@ def run_document(doc, verbose, log):
     log("examples: %s: %d commands run, %d failed, %d skipped"
         % (os.path.relpath(doc, ROOT), ran, failed, skipped))
     return 1 if failed else 0
+
+
+def report_skip(c, log, verbose):
+    """Reports a command that was not run; true if that is a failure."""
+    report(c, log, verbose)
+    return c.skip.startswith("FAIL")
 
 
 def report(c, log, verbose, why=None):
