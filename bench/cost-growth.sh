@@ -15,13 +15,8 @@ runs=${2:-3}
 need wjoin kout kbroker python3
 [ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)" >&2; exit 2; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/kpipes-bench.XXXXXX")
-kb_pid=
-trap '[ -n "$kb_pid" ] && kill "$kb_pid" 2>/dev/null; rm -rf "$work"' EXIT
-"$bin/kbroker" > "$work/kb.addr" 2>/dev/null &
-kb_pid=$!
-for _ in $(seq 50); do [ -s "$work/kb.addr" ] && break; sleep 0.1; done
-brokers=$(head -n 1 "$work/kb.addr")
+bench_work
+start_kbroker 2>/dev/null
 
 # The cases: NAME WINDOW PARTNERS KEYS. One thing varies at a time, around
 # the tutorial's 5-minute window, 10 partners and 1,000 keys.
@@ -46,7 +41,7 @@ for c in "${cases[@]}"; do
 		cpu_of "$work/time" >> "$work/wjoin-cpu.$name"; echo >> "$work/wjoin-cpu.$name"
 		awk '{ print $3 }' "$work/time" >> "$work/wjoin-rss.$name"
 		/usr/bin/time -o "$work/time" -f '%U %S %M' \
-		    "$bin/kout" -b "$brokers" "growth_$name" < "$work/pairs"
+		    "$bin/kout" -b "$B" "growth_$name" < "$work/pairs"
 		cpu_of "$work/time" >> "$work/kout-cpu.$name"; echo >> "$work/kout-cpu.$name"
 	done
 	wc -l < "$work/pairs" > "$work/n.$name"

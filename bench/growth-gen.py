@@ -31,10 +31,14 @@ def ts(t):
     return "%.3f" % t if step < 1 else "%d" % round(t)
 
 
+def record(f, side, slot, rid, t):
+    f.write('{"k":%d,"id":%d,"ts":%s,"side":"%s","pad":"%s"}\n'
+            % (slot % a.keys, rid, ts(t), side, pad))
+
+
 with open(a.left, "w") as left:
     for i in range(a.slots):
-        left.write('{"k":%d,"id":%d,"ts":%s,"side":"L","pad":"%s"}\n'
-                   % (i % a.keys, i, ts(t0 + i * step), pad))
+        record(left, "L", i, i, t0 + i * step)
 
 
 def right_records():
@@ -52,9 +56,7 @@ with open(a.right, "w") as right:
         heapq.heappush(heap, rec)
         while heap and heap[0][0] <= rec[0] - horizon - step:
             t, i, j = heapq.heappop(heap)
-            right.write('{"k":%d,"id":%d,"ts":%s,"side":"R","pad":"%s"}\n'
-                        % (i % a.keys, i * a.partners + j, ts(t), pad))
+            record(right, "R", i, i * a.partners + j, t)
     while heap:
         t, i, j = heapq.heappop(heap)
-        right.write('{"k":%d,"id":%d,"ts":%s,"side":"R","pad":"%s"}\n'
-                    % (i % a.keys, i * a.partners + j, ts(t), pad))
+        record(right, "R", i, i * a.partners + j, t)
