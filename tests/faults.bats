@@ -44,6 +44,23 @@ wait_ids() {
 	return 1
 }
 
+# broker_outage_report BROKERS FILE: where the ids FILE lacks are in the
+# topic (or that the topic lacks them too), what the group committed, and
+# what kout and kin said: a lost record is told from a late one.
+broker_outage_report() {
+	local all="$BATS_TEST_TMPDIR/topic"
+	kin -b "$1" -e -E "$T" > "$all" || true
+	echo "the topic holds $(wc -l < "$all") records, $(jq .value.id "$all" | sort -u | wc -l) ids" >&2
+	jq -r .id "$2" | sort -u > "$BATS_TEST_TMPDIR/got"
+	jq .value.id "$all" | sort -u | comm -23 - "$BATS_TEST_TMPDIR/got" |
+		while read -r id; do
+			echo "missing id $id: $(jq -c --argjson id "$id" 'select(.value.id == $id) | {partition, offset, timestamp}' "$all")" >&2
+		done
+	ktopic -b "$1" lag -g "$G" "$T" >&2 || true
+	sed 's/^/kout: /' "$BATS_TEST_TMPDIR/kout.err" >&2
+	sed 's/^/kin: /' "$BATS_TEST_TMPDIR/kin.err" >&2
+}
+
 @test "faults: the broker stopped for 10 s and restarted: kout and kin neither lose, hang nor exit" {
 	[ "$(broker_kind)" = real ] || skip "the embedded broker cannot be restarted with its data"
 	KR_DIR="$BATS_TEST_TMPDIR/kafka"
@@ -63,7 +80,7 @@ wait_ids() {
 	with_timeout 120 tail --pid="$producer" -f /dev/null || rc=$?
 	wait "$producer" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/kout.err"; false; }
-	wait_ids "$out" 2000 60
+	wait_ids "$out" 2000 60 || { broker_outage_report "$B" "$out"; false; }
 	kill -INT "$consumer"
 	wait "$consumer"
 	assert_equal "$(jq .id "$out" | sort -n | uniq | wc -l)" 2000
