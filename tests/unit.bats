@@ -100,3 +100,7 @@ run_unit() {
 @test "unit: kin_merge_test" {
 	run_unit kin_merge_test
 }
+
+@test "unit: kout_eos_test" {
+	run_unit kout_eos_test
+}

@@ -325,6 +325,34 @@ eos_commit(struct eos *e)
 	groups_reset(e);
 }
 
+/*
+ * How long until the open transaction is to be committed (0: now), at
+ * most EOS_COMMIT_MS. A transaction holds what was read in EOS_COMMIT_MS:
+ * committing whenever the input buffer ran dry made one transaction of
+ * every read(2) under load, a few hundred lines each, and the commits,
+ * not the lines, took the time. A slow stream's transaction (under
+ * EOS_LIVE_RATE lines a second) commits at EOS_LIVE_MS instead: its lines
+ * are seen downstream about 20 ms after they came, not up to 100, at a
+ * commit every 20 ms, which such a stream leaves the broker time for.
+ */
+int
+eos_commit_wait(const struct eos *e, int64_t now)
+{
+	int64_t age;
+
+	/* Lines waiting for their position: the commit waits for it too. */
+	if (!e->in_txn || e->pending)
+		return EOS_COMMIT_MS;
+	age = now - e->txn_started;
+	if (age >= EOS_COMMIT_MS)
+		return 0;
+	if (age < EOS_LIVE_MS)
+		return (int)(EOS_LIVE_MS - age);
+	if ((int64_t)e->txn_records * 1000 < (int64_t)EOS_LIVE_RATE * age)
+		return 0;
+	return (int)(EOS_COMMIT_MS - age);
+}
+
 void
 eos_finish(struct eos *e)
 {

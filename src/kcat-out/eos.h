@@ -46,6 +46,15 @@ struct eos_record {
 	int		 position_only;	/* a window filter's position: nothing to produce */
 };
 
+/*
+ * A transaction is committed once EOS_COMMIT_MS old, or once EOS_LIVE_MS
+ * old if it holds fewer lines than EOS_LIVE_RATE a second would have
+ * brought (a live stream, not a backlog).
+ */
+#define EOS_COMMIT_MS	100
+#define EOS_LIVE_MS	20
+#define EOS_LIVE_RATE	5000
+
 /* Initialises transactions; exits 1 if the broker cannot give them. */
 void	eos_init(struct eos *, rd_kafka_t *, int64_t timeout_ms);
 /*
@@ -67,6 +76,8 @@ void	eos_commit(struct eos *);
  * (the filter died), aborts the transaction and exits 1.
  */
 void	eos_finish(struct eos *);
+/* Milliseconds until the open transaction is due (0: now), at most 100. */
+int	eos_commit_wait(const struct eos *, int64_t now_ms);
 void	eos_free(struct eos *);
 
 #endif

@@ -33,8 +33,6 @@
 
 /* Line numbers of failed deliveries named in the final summary. */
 #define FAILED_SHOWN	10
-/* --eos: a transaction is committed when the input goes idle, or this often. */
-#define EOS_COMMIT_MS	100
 /* How long input is still read after SIGINT/SIGTERM, to take what upstream flushed. */
 #define STOP_GRACE_MS	2000
 #define TOPIC_CACHE	64
@@ -853,25 +851,6 @@ done:
 	envelope_free(&env);
 }
 
-/*
- * --eos: how long until the open transaction is to be committed (0: now),
- * at most 100 ms. A transaction holds what was read in EOS_COMMIT_MS,
- * however fast or slowly it comes: committing whenever the input buffer
- * ran dry made one transaction of every read(2) under load, a few hundred
- * lines each, and the commits, not the lines, took the time.
- */
-static int
-eos_commit_wait(const struct kout *ko)
-{
-	int64_t age;
-
-	/* Lines waiting for their position: the commit waits for it too. */
-	if (!ko->eos.in_txn || ko->eos.pending)
-		return 100;
-	age = mono_ms() - ko->eos.txn_started;
-	return age >= EOS_COMMIT_MS ? 0 : (int)(EOS_COMMIT_MS - age);
-}
-
 /* Reads stdin and produces until EOF, or a stop signal and its grace. */
 static void
 pump(struct kout *ko)
@@ -896,12 +875,12 @@ pump(struct kout *ko)
 				continue;
 			}
 			handle_line(ko, line, len, lr.lineno);
-			if (ko->eos_mode && eos_commit_wait(ko) == 0)
+			if (ko->eos_mode && eos_commit_wait(&ko->eos, mono_ms()) == 0)
 				eos_commit(&ko->eos);
 		}
 		/* Before the buffer the lines point into is read into again. */
 		batch_flush(ko);
-		if (ko->eos_mode && eos_commit_wait(ko) == 0)
+		if (ko->eos_mode && eos_commit_wait(&ko->eos, mono_ms()) == 0)
 			eos_commit(&ko->eos);
 		if (r == -1)
 			break;
@@ -923,8 +902,8 @@ pump(struct kout *ko)
 		rd_kafka_poll(ko->rk, 0);
 		if (ko->retry.n > 0 && !kp_stop_signal)
 			retry_refused(ko);
-		if (poll(&pfd, 1, ko->eos_mode ? eos_commit_wait(ko) : 100) < 0 &&
-		    errno != EINTR)
+		if (poll(&pfd, 1, ko->eos_mode ? eos_commit_wait(&ko->eos,
+		    mono_ms()) : 100) < 0 && errno != EINTR)
 			err(KP_EXIT_FAIL, "poll");
 		if (pfd.revents == 0)
 			continue;
