@@ -80,7 +80,15 @@ broker_outage_report() {
 	with_timeout 120 tail --pid="$producer" -f /dev/null || rc=$?
 	wait "$producer" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/kout.err"; false; }
-	wait_ids "$out" 2000 60 || { broker_outage_report "$B" "$out"; false; }
+	# Late is not lost: a rejoin after the outage may take a while under
+	# load; past 60 s the wait is said (CI once had 4 of 2000 missing at
+	# 60 s, not reproduced since), past 150 s it fails with the report.
+	since=$SECONDS
+	wait_ids "$out" 2000 150 || { broker_outage_report "$B" "$out"; false; }
+	if ((SECONDS - since > 60)); then
+		echo "# the last ids came $((SECONDS - since)) s after the producer ended; kin said:" >&3
+		grep -v 'Connect to\|Disconnected' "$BATS_TEST_TMPDIR/kin.err" | sed 's/^/#   /' >&3 || true
+	fi
 	kill -INT "$consumer"
 	wait "$consumer"
 	assert_equal "$(jq .id "$out" | sort -n | uniq | wc -l)" 2000
