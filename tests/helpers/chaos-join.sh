@@ -18,8 +18,33 @@ trap 'rm -rf "$work"' EXIT
 # A member killed without leaving holds its partitions for the session timeout.
 groupx=(-X session.timeout.ms=6000 -X heartbeat.interval.ms=500)
 
+# unblock VICTIM: a process killed before it opened its pipes leaves the
+# other end of each blocked in open(2) for ever (a FIFO's open waits for
+# its peer). Opening the victim's pipes for reading and writing, and
+# closing them at once, lets such an open return, and the survivor then
+# meets the dead peer as it would have: end of input, or a broken pipe.
+# Repeated until the round ends, for a survivor that opens later.
+unblock() {
+	local fifos f
+	case $1 in
+	kin-left) fifos=(l) ;;
+	kin-right) fifos=(r) ;;
+	wjoin) fifos=(l r j) ;;
+	kout) fifos=(j) ;;
+	esac
+	while :; do
+		for f in "${fifos[@]}"; do
+			if [ -p "$work/$f" ]; then
+				exec 9<>"$work/$f"
+				exec 9>&-
+			fi
+		done
+		sleep 0.2
+	done
+}
+
 run_round() {
-	local kill_after=$1 victim pids names i
+	local kill_after=$1 victim pids names i unblocker=
 	shift
 	mkfifo "$work/l" "$work/r" "$work/j"
 	kin --eos -g "${group}_l" "${groupx[@]}" -e "$left" > "$work/l" 2>>"$work/log" &
@@ -37,6 +62,8 @@ run_round() {
 		victim=${names[$i]}
 		if kill -KILL "${pids[$i]}" 2>/dev/null; then
 			echo "chaos: round killed $victim after ${kill_after}s" >&2
+			unblock "$victim" &
+			unblocker=$!
 		else
 			echo "chaos: $victim had already finished after ${kill_after}s" >&2
 		fi
@@ -45,11 +72,12 @@ run_round() {
 		wait "${pids[$i]}" 2>/dev/null
 		echo "chaos:   ${names[$i]} exit $?" >&2
 	done
+	[ -z "$unblocker" ] || { kill "$unblocker" 2>/dev/null; wait "$unblocker" 2>/dev/null; }
 	rm -f "$work/l" "$work/r" "$work/j"
 }
 
-for r in $(seq "$rounds"); do
-	run_round "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.1 + r % 120 / 100 }')" "$@"
+for _ in $(seq "$rounds"); do
+	run_round "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.1 + r % 120 / 100 }')" "$@"
 done
 run_round "" "$@"
 run_round "" "$@"
