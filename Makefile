@@ -116,8 +116,12 @@ san:
 unit:
 	$(MAKE) SAN=1 unit-run
 
+# LeakSanitizer on, as in the bats suite (tests/test_helper.bash).
 unit-run: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "# $$t"; $$t; done
+	@set -e; for t in $(UNIT_BIN); do echo "# $$t"; \
+	    ASAN_OPTIONS="$${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \
+	    LSAN_OPTIONS="$${LSAN_OPTIONS:-suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:exitcode=23}" \
+	    $$t; done
 
 # libFuzzer harnesses (tests/fuzz/*.c), built with clang and the sanitizers:
 # make fuzz, then tests/fuzz/run [SECONDS] [TARGET...]. The library and the

@@ -18,6 +18,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "opt.h"
+#include "xalloc.h"
 
 #define MAX_CONFIGS	64
 #define POLL_MS		100
@@ -119,8 +120,7 @@ create_by_admin(struct ktopic *kt, const struct create_request *rq,
 	size_t nresults, r;
 	int i, c, status = KP_EXIT_OK;
 
-	if ((newt = calloc((size_t)n, sizeof(*newt))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	newt = xcalloc((size_t)n, sizeof(*newt));
 	for (i = 0; i < n; i++) {
 		if ((newt[i] = rd_kafka_NewTopic_new(topics[i], rq->partitions,
 		    rq->replicas, errstr, sizeof(errstr))) == NULL)
@@ -317,8 +317,7 @@ cmd_create(struct ktopic *kt, int argc, char *argv[])
 		return i;
 	rows = jv_array();
 	/* Existing topics are settled here: no request, and no wait on a mock. */
-	if ((todo = calloc((size_t)argc, sizeof(*todo))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	todo = xcalloc((size_t)argc, sizeof(*todo));
 	for (i = 0; i < argc; i++) {
 		if (metadata_topic(md, argv[i]) == NULL)
 			todo[ntodo++] = argv[i];
@@ -381,8 +380,7 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 	if ((i = topics_prepare(kt, &argc, argv, &md)) != KP_EXIT_OK)
 		return i;
 	rows = jv_array();
-	if ((todo = calloc((size_t)argc, sizeof(*todo))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	todo = xcalloc((size_t)argc, sizeof(*todo));
 	for (i = 0; i < argc; i++) {
 		if (metadata_topic(md, argv[i]) != NULL)
 			todo[ntodo++] = argv[i];
@@ -405,8 +403,7 @@ cmd_delete(struct ktopic *kt, int argc, char *argv[])
 	if (ntodo == 0)
 		goto done;
 
-	if ((delt = calloc((size_t)ntodo, sizeof(*delt))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	delt = xcalloc((size_t)ntodo, sizeof(*delt));
 	for (i = 0; i < ntodo; i++)
 		delt[i] = rd_kafka_DeleteTopic_new(todo[i]);
 	queue = rd_kafka_queue_new(kt->rk);

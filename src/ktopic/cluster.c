@@ -12,6 +12,7 @@
 #include "ktopic.h"
 #include "timeparse.h"
 #include "topicname.h"
+#include "xalloc.h"
 
 /*
  * Keeps the client's errors for our own messages ("Connection refused"
@@ -236,8 +237,7 @@ sorted_partitions(const rd_kafka_metadata_topic_t *t)
 	const rd_kafka_metadata_partition_t **parts;
 	int i;
 
-	if ((parts = calloc((size_t)t->partition_cnt + 1, sizeof(*parts))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	parts = xcalloc((size_t)t->partition_cnt + 1, sizeof(*parts));
 	for (i = 0; i < t->partition_cnt; i++)
 		parts[i] = &t->partitions[i];
 	qsort(parts, (size_t)t->partition_cnt, sizeof(*parts), partition_cmp);

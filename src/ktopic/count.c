@@ -18,6 +18,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "opt.h"
+#include "xalloc.h"
 
 enum { OPT_SINCE = 300 };
 
@@ -266,9 +267,8 @@ cmd_count(struct ktopic *kt, int argc, char *argv[])
 
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
-				if ((pts = reallocarray(pts, (size_t)cap,
-				    sizeof(*pts))) == NULL)
-					err(KP_EXIT_FAIL, NULL);
+				pts = xreallocarray(pts, (size_t)cap,
+				    sizeof(*pts));
 			}
 			pt = &pts[n++];
 			memset(pt, 0, sizeof(*pt));

@@ -8,6 +8,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "opt.h"
+#include "xalloc.h"
 
 static jv
 broker_ids(const int32_t *ids, int n)
@@ -57,8 +58,7 @@ cmd_list(struct ktopic *kt, int argc, char *argv[])
 	if ((md = cluster_metadata(kt)) == NULL)
 		return KP_EXIT_FAIL;
 	rows = jv_array();
-	if ((names = calloc((size_t)md->topic_cnt + 1, sizeof(*names))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	names = xcalloc((size_t)md->topic_cnt + 1, sizeof(*names));
 	/* Kafka's own topics (__consumer_offsets) are its business. */
 	for (i = 0; i < md->topic_cnt; i++)
 		if (all || strncmp(md->topics[i].topic, "__", 2) != 0)

@@ -13,6 +13,7 @@
 #include "kp.h"
 #include "ktopic.h"
 #include "opt.h"
+#include "xalloc.h"
 
 struct names {
 	char	**v;
@@ -29,12 +30,10 @@ names_add(struct names *names, const char *name)
 			return;
 	if (names->n == names->cap) {
 		names->cap = names->cap ? names->cap * 2 : 16;
-		if ((names->v = reallocarray(names->v, (size_t)names->cap,
-		    sizeof(*names->v))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		names->v = xreallocarray(names->v, (size_t)names->cap,
+		    sizeof(*names->v));
 	}
-	if ((names->v[names->n++] = strdup(name)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	names->v[names->n++] = xstrdup(name);
 }
 
 static void

@@ -2,14 +2,13 @@
  * Output: every command builds its rows as JSON objects, then prints them
  * either as JSON lines (-J) or as a table with aligned columns.
  */
-#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kp.h"
 #include "ktopic.h"
 #include "lineio.h"
+#include "xalloc.h"
 
 #define CELL_MAX	4096
 
@@ -77,9 +76,8 @@ print_table(jv rows, const struct column *cols, int ncols)
 	int *numeric, i, c, n, failed = 0;
 
 	n = jv_array_length(jv_copy(rows));
-	if ((width = calloc((size_t)ncols, sizeof(*width))) == NULL ||
-	    (numeric = calloc((size_t)ncols, sizeof(*numeric))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	width = xcalloc((size_t)ncols, sizeof(*width));
+	numeric = xcalloc((size_t)ncols, sizeof(*numeric));
 	for (c = 0; c < ncols; c++) {
 		if (cols[c].title != NULL)
 			width[c] = strlen(cols[c].title);

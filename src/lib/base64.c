@@ -1,9 +1,8 @@
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base64.h"
-#include "kp.h"
+#include "xalloc.h"
 
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -15,8 +14,8 @@ base64_encode(const void *src, size_t n)
 	char *out, *o;
 	size_t i;
 
-	if ((out = malloc((n + 2) / 3 * 4 + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	/* 4 bytes for each 3 begun, a NUL, and a few to spare. */
+	out = xreallocarray(NULL, n / 3 + 2, 4);
 	o = out;
 	for (i = 0; i + 2 < n; i += 3) {
 		*o++ = alphabet[p[i] >> 2];
@@ -49,8 +48,7 @@ base64_decode(const char *src, size_t n, size_t *outlen)
 
 	if (n % 4 != 0)
 		return NULL;
-	if ((out = malloc(n / 4 * 3 + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	out = xmalloc(n / 4 * 3 + 1);
 	for (i = 0; i < n; i++) {
 		const char *pos;
 

@@ -1,4 +1,3 @@
-#include <err.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +8,8 @@
 #include "envelope.h"
 #include "jsonscan.h"
 #include "jvint.h"
-#include "kp.h"
 #include "topicname.h"
+#include "xalloc.h"
 
 /* Writes bytes as a JSON string. */
 static int
@@ -144,8 +143,7 @@ jv_bytes(jv s, size_t *len)
 	char *out;
 
 	*len = (size_t)jv_string_length_bytes(jv_copy(s));
-	if ((out = malloc(*len + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	out = xmalloc(*len + 1);
 	memcpy(out, jv_string_value(s), *len);
 	out[*len] = '\0';
 	return out;
@@ -300,8 +298,7 @@ parse_value(const char *line, size_t len, jv obj, struct envelope *env,
 			*why = "envelope: value not found";
 			rc = -1;
 		} else {
-			if ((env->value = malloc(rawlen + 1)) == NULL)
-				err(KP_EXIT_FAIL, NULL);
+			env->value = xmalloc(rawlen + 1);
 			memcpy(env->value, raw, rawlen);
 			env->value[rawlen] = '\0';
 			env->value_len = rawlen;

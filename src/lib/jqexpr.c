@@ -7,6 +7,7 @@
 
 #include "jqexpr.h"
 #include "kp.h"
+#include "xalloc.h"
 
 struct jqexpr {
 	jq_state	*jq;
@@ -32,8 +33,7 @@ jqexpr_compile(const char *program, const char *option)
 	struct jqexpr *e;
 	char why[1024];
 
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	e = xcalloc(1, sizeof(*e));
 	if ((e->jq = jq_init()) == NULL)
 		errx(KP_EXIT_FAIL, "cannot start libjq");
 	e->option = option;

@@ -1,11 +1,10 @@
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonpath.h"
 #include "jsonscan.h"
 #include "jsonwalk.h"
-#include "kp.h"
+#include "xalloc.h"
 
 /* The characters jq allows in .name without quotes. */
 static int
@@ -23,8 +22,7 @@ json_path_parse(struct json_path *jp, const char *text)
 
 	memset(jp, 0, sizeof(*jp));
 	jp->text = text;
-	if ((jp->keys = malloc(strlen(text) + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	jp->keys = xmalloc(strlen(text) + 1);
 	k = jp->keys;
 	while (*p == '.') {
 		const char *from, *to;

@@ -11,6 +11,7 @@
 #include "kp.h"
 #include "signals.h"
 #include "timeparse.h"
+#include "xalloc.h"
 
 /* Secrets (or their pieces) shorter than this are not looked for. */
 #define REDACT_MIN	4
@@ -45,7 +46,6 @@ kconf_secret_key(const char *key)
 static void
 secret_add(const char *val, size_t len)
 {
-	char **grown, *copy;
 	size_t i, at;
 
 	if (len < REDACT_MIN)
@@ -53,13 +53,10 @@ secret_add(const char *val, size_t len)
 	for (i = 0; i < nsecrets; i++)
 		if (strlen(secrets[i]) == len && memcmp(secrets[i], val, len) == 0)
 			return;
-	if ((grown = reallocarray(secrets, nsecrets + 1, sizeof(*secrets))) ==
-	    NULL || (copy = strndup(val, len)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	secrets = grown;
+	secrets = xreallocarray(secrets, nsecrets + 1, sizeof(*secrets));
 	for (at = nsecrets++; at > 0 && strlen(secrets[at - 1]) < len; at--)
 		secrets[at] = secrets[at - 1];
-	secrets[at] = copy;
+	secrets[at] = xstrndup(val, len);
 }
 
 void
@@ -160,9 +157,7 @@ kconf_set_pair(struct kconf *kc, const char *pair, const char *where)
 	char *key, *val;
 	int secret;
 
-	if ((key = strdup(pair)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	if ((val = strchr(key, '=')) == NULL) {
+	if (strchr(pair, '=') == NULL) {
 		size_t n = strcspn(pair, ": \t");
 
 		/* "sasl.password: xyz": the key is shown, never what follows. */
@@ -172,10 +167,12 @@ kconf_set_pair(struct kconf *kc, const char *pair, const char *where)
 			    ": \t")), pair);
 		errx(KP_EXIT_USAGE, "%s: expected key=value: %s", where, pair);
 	}
+	key = xstrdup(pair);
+	val = strchr(key, '=');
 	*val++ = '\0';
 	kconf_set(kc->conf, key, val);
 	if (kc->nuser_keys < (int)(sizeof(kc->user_keys) / sizeof(kc->user_keys[0])))
-		kc->user_keys[kc->nuser_keys++] = strdup(key);
+		kc->user_keys[kc->nuser_keys++] = xstrdup(key);
 	if (strcmp(key, "bootstrap.servers") == 0 ||
 	    strcmp(key, "metadata.broker.list") == 0)
 		kc->brokers_set = 1;

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kp.h"
 #include "lineio.h"
+#include "xalloc.h"
 
 #define READ_CHUNK	(1 << 16)
 #define OUT_BUFSIZE	(1 << 17)
@@ -18,8 +18,7 @@ line_reader_init(struct line_reader *r, int fd, const char *name)
 	r->fd = fd;
 	r->name = name;
 	r->cap = READ_CHUNK * 2;
-	if ((r->buf = malloc(r->cap + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	r->buf = xmalloc(r->cap + 1);
 }
 
 void
@@ -75,12 +74,9 @@ line_reader_fill(struct line_reader *r)
 		r->start = 0;
 	}
 	if (r->cap - r->end < READ_CHUNK) {
-		char *nbuf;
-
-		r->cap *= 2;
-		if ((nbuf = realloc(r->buf, r->cap + 1)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-		r->buf = nbuf;
+		/* Twice the cap + 1 bytes it holds: the new cap and its NUL. */
+		r->buf = xreallocarray(r->buf, r->cap + 1, 2);
+		r->cap = r->cap * 2 + 1;
 	}
 	n = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (n > 0)

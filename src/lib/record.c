@@ -14,6 +14,7 @@
 #include "numfmt.h"
 #include "record.h"
 #include "timeparse.h"
+#include "xalloc.h"
 
 int
 record_spec_init(struct record_spec *rs, const char *ts_path, int64_t unit_us,
@@ -60,8 +61,7 @@ set_key(struct record *rec, const char *s, size_t len)
 		while (cap < len + 1)
 			cap *= 2;
 		free(rec->key);
-		if ((rec->key = malloc(cap)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		rec->key = xmalloc(cap);
 		rec->keycap = cap;
 	}
 	memcpy(rec->key, s, len);

@@ -1,4 +1,3 @@
-#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +6,9 @@
 
 #include "jsonscan.h"
 #include "jsonwalk.h"
-#include "kp.h"
 #include "numfmt.h"
 #include "transform.h"
+#include "xalloc.h"
 
 int
 strategy_init(struct strategy *st, const char *path, const char *name)
@@ -21,8 +20,7 @@ strategy_init(struct strategy *st, const char *path, const char *name)
 		return -1;
 
 	dumped = jv_dump_string(jv_string(name), 0);
-	if ((st->out_key = strdup(jv_string_value(dumped) + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	st->out_key = xstrdup(jv_string_value(dumped) + 1);
 	jv_free(dumped);
 	st->out_keylen = strlen(st->out_key) - 1;	/* the closing quote */
 	st->out_key[st->out_keylen] = '\0';
@@ -53,13 +51,10 @@ append(struct strategy *st, const char *s, size_t n)
 {
 	if (st->len + n + 1 > st->cap) {
 		size_t cap = st->cap ? st->cap : 256;
-		char *nl;
 
 		while (st->len + n + 1 > cap)
 			cap *= 2;
-		if ((nl = realloc(st->line, cap)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-		st->line = nl;
+		st->line = xreallocarray(st->line, cap, 1);
 		st->cap = cap;
 	}
 	memcpy(st->line + st->len, s, n);

@@ -1,5 +1,4 @@
 #include <ctype.h>
-#include <err.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +8,9 @@
 
 #include "agg.h"
 #include "jqexpr.h"
-#include "kp.h"
 #include "numfmt.h"
 #include "sketch.h"
+#include "xalloc.h"
 
 static const struct {
 	const char	*name;
@@ -37,23 +36,12 @@ buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 
 		while (c < *len + n + 1)
 			c *= 2;
-		if ((*buf = realloc(*buf, c)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		*buf = xreallocarray(*buf, c, 1);
 		*cap = c;
 	}
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p;
-
-	if ((p = strndup(s, n)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	return p;
 }
 
 /*
@@ -478,8 +466,7 @@ strset_grow(struct strset *set)
 	struct strset big = { NULL, set->nslots ? set->nslots * 2 : 16, 0, 0 };
 	size_t i;
 
-	if ((big.slot = calloc(big.nslots, sizeof(char *))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	big.slot = xcalloc(big.nslots, sizeof(char *));
 	for (i = 0; i < set->nslots; i++)
 		if (set->slot[i] != NULL) {
 			strset_add(&big, set->slot[i], strlen(set->slot[i]));
@@ -560,11 +547,9 @@ agg_acc_init(const struct agg_list *l, struct agg_acc *acc)
 	for (i = 0; i < l->n; i++) {
 		memset(&acc[i], 0, sizeof(acc[i]));
 		if (l->a[i].fn == AGG_COUNT_DISTINCT) {
-			if ((acc[i].p = calloc(1, sizeof(struct strset))) == NULL)
-				err(KP_EXIT_FAIL, NULL);
+			acc[i].p = xcalloc(1, sizeof(struct strset));
 		} else if (l->a[i].fn == AGG_QUANTILE) {
-			if ((acc[i].p = malloc(sizeof(struct sketch))) == NULL)
-				err(KP_EXIT_FAIL, NULL);
+			acc[i].p = xmalloc(sizeof(struct sketch));
 			sketch_init(acc[i].p);
 		}
 	}

@@ -1,11 +1,10 @@
-#include <err.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kp.h"
 #include "sketch.h"
+#include "xalloc.h"
 
 /* Magnitudes below this count as zero; no bin is needed for them. */
 #define SKETCH_TINY	1e-300
@@ -101,8 +100,7 @@ store_add(struct sketch_store *st, int i, uint64_t count)
 	/* Room to grow on the side that grew. */
 	lo = i == used_lo && st->n > 0 ? used_hi - n + 1 : used_lo;
 	hi = lo + n - 1;
-	if ((bin = calloc((size_t)n, sizeof(*bin))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	bin = xcalloc((size_t)n, sizeof(*bin));
 	for (k = 0; k < st->n; k++) {
 		int idx = st->lo + k;
 
@@ -170,9 +168,8 @@ sketch_add(struct sketch *sk, double x)
 
 				if (cap > SKETCH_EXACT)
 					cap = SKETCH_EXACT;
-				if ((sk->exact = reallocarray(sk->exact, cap,
-				    sizeof(double))) == NULL)
-					err(KP_EXIT_FAIL, NULL);
+				sk->exact = xreallocarray(sk->exact, cap,
+				    sizeof(double));
 				sk->cap = cap;
 			}
 			sk->exact[sk->count++] = x;

@@ -1,11 +1,10 @@
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kp.h"
 #include "store.h"
 #include "watermark.h"
 #include "window.h"
+#include "xalloc.h"
 
 void
 store_init(struct store *st, const struct agg_list *aggs, int64_t size,
@@ -20,14 +19,14 @@ store_init(struct store *st, const struct agg_list *aggs, int64_t size,
 	st->arg = arg;
 	st->next_close = WM_END;
 	st->nbuckets = 64;
-	if ((st->bucket = calloc(st->nbuckets, sizeof(*st->bucket))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	st->bucket = xcalloc(st->nbuckets, sizeof(*st->bucket));
 }
 
 static void
 group_free(struct store *st, struct group *g)
 {
 	agg_acc_free(st->aggs, g->acc);
+	free(g->acc);
 	free(g->key);
 	free(g);
 }
@@ -66,8 +65,7 @@ rehash(struct store *st)
 	size_t i, n = st->nbuckets;
 
 	st->nbuckets *= 2;
-	if ((st->bucket = calloc(st->nbuckets, sizeof(*st->bucket))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	st->bucket = xcalloc(st->nbuckets, sizeof(*st->bucket));
 	for (i = 0; i < n; i++)
 		for (g = old[i]; g != NULL; g = next) {
 			size_t h = hash(st, g->start, g->key, g->keylen);
@@ -88,10 +86,9 @@ group_new(struct store *st, int64_t start, int64_t end, const char *key,
 
 	if (st->open + 1 > st->nbuckets)
 		rehash(st);
-	if ((g = calloc(1, sizeof(*g) + (size_t)st->aggs->n *
-	    sizeof(struct agg_acc))) == NULL ||
-	    (g->key = malloc(keylen + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	g = xcalloc(1, sizeof(*g));
+	g->acc = xcalloc((size_t)st->aggs->n, sizeof(*g->acc));
+	g->key = xmalloc(keylen + 1);
 	memcpy(g->key, key, keylen);
 	g->key[keylen] = '\0';
 	g->keylen = keylen;
@@ -104,9 +101,7 @@ group_new(struct store *st, int64_t start, int64_t end, const char *key,
 	st->bucket[h] = g;
 	if (st->nall == st->capall) {
 		st->capall = st->capall ? st->capall * 2 : 64;
-		if ((st->all = reallocarray(st->all, st->capall,
-		    sizeof(*st->all))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		st->all = xreallocarray(st->all, st->capall, sizeof(*st->all));
 	}
 	g->idx = st->nall;
 	st->all[st->nall++] = g;
@@ -247,9 +242,8 @@ store_close(struct store *st, int64_t wm)
 				st->next_close = g->end;
 			continue;
 		}
-		if (done == NULL && (done = calloc(st->nall,
-		    sizeof(*done))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		if (done == NULL)
+			done = xcalloc(st->nall, sizeof(*done));
 		done[n++] = g;
 	}
 	for (i = 0; i < n; i++)
@@ -275,9 +269,8 @@ store_updates(struct store *st)
 	for (i = 0; i < st->nall; i++) {
 		if (st->all[i] == NULL || !st->all[i]->dirty)
 			continue;
-		if (dirty == NULL && (dirty = calloc(st->nall,
-		    sizeof(*dirty))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		if (dirty == NULL)
+			dirty = xcalloc(st->nall, sizeof(*dirty));
 		dirty[n++] = st->all[i];
 	}
 	if (n == 0)

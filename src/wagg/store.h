@@ -26,7 +26,7 @@ struct group {
 	int		 dirty;		/* changed since --emit update wrote it */
 	char		*key;		/* canonical JSON text, or "" */
 	size_t		 keylen;
-	struct agg_acc	 acc[];
+	struct agg_acc	*acc;		/* one per aggregate */
 };
 
 typedef void (*store_emit_fn)(void *arg, struct group *, int final);

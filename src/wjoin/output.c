@@ -1,4 +1,3 @@
-#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "kpsrc.h"
 #include "lineio.h"
 #include "output.h"
+#include "xalloc.h"
 
 /* A pair line's end with --eos: its position comes later (kpsrc.h). */
 #define PENDING_TAIL	"," KPSRC_PENDING_MEMBER "}\n"
@@ -21,8 +21,7 @@ member(const char *prefix, const char *name, size_t namelen, size_t *len)
 	jv s = jv_dump_string(jv_string_sized(name, (int)namelen), 0);
 	char *m;
 
-	if (asprintf(&m, "%s%s:", prefix, jv_string_value(s)) < 0)
-		err(KP_EXIT_FAIL, NULL);
+	m = xasprintf("%s%s:", prefix, jv_string_value(s));
 	jv_free(s);
 	*len = strlen(m);
 	return m;
@@ -51,8 +50,7 @@ pair_output_init(struct pair_output *out, const char *names, const char *emit)
 		 * Collecting the outputs in an array lets the expression give
 		 * none (select) or several; the newline ends a comment.
 		 */
-		if (asprintf(&program, "[%s\n]", emit) < 0)
-			err(KP_EXIT_FAIL, NULL);
+		program = xasprintf("[%s\n]", emit);
 		out->emit = jqexpr_compile(program, "--emit");
 		free(program);
 	}
@@ -74,13 +72,10 @@ append(struct pair_output *out, const char *s, size_t n)
 {
 	if (out->len + n + 1 > out->cap) {
 		size_t cap = out->cap ? out->cap : 1024;
-		char *nb;
 
 		while (out->len + n + 1 > cap)
 			cap *= 2;
-		if ((nb = realloc(out->buf, cap)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
-		out->buf = nb;
+		out->buf = xreallocarray(out->buf, cap, 1);
 		out->cap = cap;
 	}
 	memcpy(out->buf + out->len, s, n);

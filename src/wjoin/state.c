@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "join.h"
-#include "kp.h"
 #include "record.h"
 #include "rejects.h"
 #include "state.h"
+#include "xalloc.h"
 
 #define STATE_MAGIC	"wjoin-state 1"
 
@@ -56,8 +56,7 @@ state_save(const char *path, const struct join *j)
 	int s, fd, rc = 0;
 	size_t i;
 
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		err(KP_EXIT_FAIL, "asprintf");
+	tmp = xasprintf("%s.tmp", path);
 	if ((fp = fopen(tmp, "w")) == NULL) {
 		warn("--state %s", tmp);
 		free(tmp);

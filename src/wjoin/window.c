@@ -6,6 +6,7 @@
 
 #include "kp.h"
 #include "window.h"
+#include "xalloc.h"
 
 #undef uthash_fatal
 #define uthash_fatal(msg)	errx(KP_EXIT_FAIL, "%s", msg)
@@ -34,7 +35,6 @@ deque_free(struct window_deque *d)
 static void
 deque_reserve(struct window_deque *d)
 {
-	struct window_rec **nv;
 	size_t n = d->tail - d->head;
 
 	if (d->tail < d->cap)
@@ -46,9 +46,7 @@ deque_reserve(struct window_deque *d)
 		return;
 	}
 	d->cap = d->cap ? d->cap * 2 : 8;
-	if ((nv = realloc(d->v, d->cap * sizeof(*nv))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
-	d->v = nv;
+	d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 }
 
 static void
@@ -113,8 +111,7 @@ bucket_get(struct window_store *ws, const char *key, size_t keylen)
 	HASH_FIND(hh, ws->buckets, key, keylen, b);
 	if (b != NULL)
 		return b;
-	if ((b = calloc(1, sizeof(*b) + keylen + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	b = xcalloc(1, sizeof(*b) + keylen + 1);
 	b->keylen = keylen;
 	memcpy(b->key, key, keylen);
 	HASH_ADD_KEYPTR(hh, ws->buckets, b->key, keylen, b);
@@ -128,8 +125,7 @@ window_store_insert(struct window_store *ws, int64_t ts, const char *key,
 {
 	struct window_rec *r;
 
-	if ((r = malloc(sizeof(*r) + len + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	r = xmalloc(sizeof(*r) + len + 1);
 	r->ts = ts;
 	r->seq = ws->seq++;
 	r->matched = 0;
