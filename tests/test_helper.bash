@@ -10,6 +10,9 @@ FIXTURES="$KP_ROOT/tests/fixtures"
 # it. tests/lsan.supp names only librdkafka's and libjq's own allocations.
 # A process killed by a signal is not checked; one that exits through
 # err(3) is, and what globals or main's frame still point to is no leak.
+# Stacks stop where a library has no frame pointers (libjq); for whole
+# ones, and for the reports of processes whose status no test looks at,
+# run tests/run with KPIPES_LSAN_LOG=DIR.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$KP_ROOT/tests/lsan.supp:print_suppressions=0:exitcode=23}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
