@@ -25,6 +25,10 @@ run_unit() {
 	run_unit base64_test
 }
 
+@test "unit: xalloc_test" {
+	run_unit xalloc_test
+}
+
 @test "unit: jqexpr_test" {
 	run_unit jqexpr_test
 }
