@@ -16,6 +16,7 @@
 #include "kp.h"
 #include "opt.h"
 #include "signals.h"
+#include "xalloc.h"
 
 #define MAX_TOPICS	256
 #define MAX_BROKERS	32
@@ -49,8 +50,7 @@ parse_topic(const char *spec, struct topic_spec *t)
 	uint64_t partitions;
 
 	/* A copy: ps(1) should still show the command line as typed. */
-	if ((arg = strdup(spec)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	arg = xstrdup(spec);
 	t->name = strsep(&arg, ":");
 	t->partitions = DEFAULT_PARTITIONS;
 	if (*t->name == '\0' || strlen(t->name) > 249 ||

@@ -9,6 +9,7 @@
 #include "kpsrc.h"
 #include "parts.h"
 #include "timeparse.h"
+#include "xalloc.h"
 
 /*
  * The group generation and member id this assignment is read under, for
@@ -40,8 +41,7 @@ kin_eos_generation(struct kin *ki)
 	rd_kafka_consumer_group_metadata_destroy(cgmd);
 	member = rd_kafka_memberid(ki->rk);
 	free(ki->eos_member);
-	if ((ki->eos_member = strdup(member != NULL ? member : "")) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	ki->eos_member = xstrdup(member != NULL ? member : "");
 	ki->eos_generation = gen;
 	if (member != NULL)
 		rd_kafka_mem_free(ki->rk, member);

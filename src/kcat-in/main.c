@@ -32,6 +32,7 @@
 #include "taken.h"
 #include "timeparse.h"
 #include "topicname.h"
+#include "xalloc.h"
 
 /* Under load stdout is flushed, and offsets stored, at least this often. */
 #define FLUSH_INTERVAL_MS	100
@@ -131,9 +132,8 @@ parse_partitions(struct kin *ki, const char *s)
 	char *copy, *tok, *dash, *save = NULL;
 	uint64_t lo, hi;
 
-	if ((copy = strdup(s)) == NULL ||
-	    (ki->only_parts = calloc(MAX_PARTITIONS, sizeof(int32_t))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	copy = xstrdup(s);
+	ki->only_parts = xcalloc(MAX_PARTITIONS, sizeof(int32_t));
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((dash = strchr(tok, '-')) != NULL)

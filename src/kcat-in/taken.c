@@ -11,6 +11,7 @@
 #include "kp.h"
 #include "signals.h"
 #include "taken.h"
+#include "xalloc.h"
 
 void
 taken_init(struct taken *t, int fd)
@@ -87,12 +88,7 @@ taken_add(struct taken *t, uint64_t end, int part, int64_t next)
 			t->head = 0;
 		} else {
 			size_t cap = t->cap > 0 ? t->cap * 2 : 1024;
-			struct taken_line *q = reallocarray(t->q, cap,
-			    sizeof(*q));
-
-			if (q == NULL)
-				err(KP_EXIT_FAIL, NULL);
-			t->q = q;
+			t->q = xreallocarray(t->q, cap, sizeof(*t->q));
 			t->cap = cap;
 		}
 	}

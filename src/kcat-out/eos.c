@@ -12,6 +12,7 @@
 #include "kp.h"
 #include "kpsrc.h"
 #include "timeparse.h"
+#include "xalloc.h"
 
 #define TXN_TIMEOUT_MS	60000
 
@@ -140,16 +141,13 @@ note(struct eos *e, const struct kpsrc *src)
 	int n = 0;
 
 	if (g == NULL) {
-		if ((e->groups = realloc(e->groups, (size_t)(e->ngroups + 1) *
-		    sizeof(*e->groups))) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		e->groups = xreallocarray(e->groups, (size_t)e->ngroups + 1,
+		    sizeof(*e->groups));
 		g = &e->groups[e->ngroups++];
-		g->name = strdup(src->group);
-		g->member = strdup(src->member);
+		g->name = xstrdup(src->group);
+		g->member = xstrdup(src->member);
 		g->generation = src->generation;
 		g->offsets = rd_kafka_topic_partition_list_new(8);
-		if (g->name == NULL || g->member == NULL)
-			err(KP_EXIT_FAIL, NULL);
 	}
 	tp = rd_kafka_topic_partition_list_find(g->offsets, src->topic,
 	    src->partition);
@@ -172,8 +170,7 @@ note(struct eos *e, const struct kpsrc *src)
 		n = snprintf(meta, sizeof(meta), "%s%" PRId64,
 		    EOS_PROCESSED_PREFIX, src->processed);
 	if (n > 0) {
-		if ((tp->metadata = strdup(meta)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		tp->metadata = xstrdup(meta);
 		tp->metadata_size = (size_t)n;
 	}
 }
@@ -200,8 +197,7 @@ take_positions(struct eos *e, jv v, const char **why)
 	int i, n = jv_array_length(jv_copy(v)), other = 0, rc = 0;
 
 	*why = kpsrc_why(KPSRC_WINDOW, KPSRC_BAD);
-	if ((srcs = calloc((size_t)n, sizeof(*srcs))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	srcs = xcalloc((size_t)n, sizeof(*srcs));
 	/* All are checked before any is noted. */
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = kpsrc_parse(jv_array_get(jv_copy(v), i), KPSRC_WINDOW,
@@ -239,8 +235,7 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 	memset(rec, 0, sizeof(*rec));
 	if (len + 1 > e->bufcap) {
 		e->bufcap = len + 1;
-		if ((e->buf = realloc(e->buf, e->bufcap)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		e->buf = xreallocarray(e->buf, e->bufcap, 1);
 	}
 	n = json_member_remove(line, len, KPSRC_MEMBER, e->buf, &srcjs,
 	    &srclen);

@@ -30,6 +30,7 @@
 #include "signals.h"
 #include "timeparse.h"
 #include "topicname.h"
+#include "xalloc.h"
 
 /* Line numbers of failed deliveries named in the final summary. */
 #define FAILED_SHOWN	10
@@ -199,8 +200,7 @@ envelope_line_new(unsigned long lineno, const char *line, size_t len)
 {
 	struct envelope_line *el;
 
-	if ((el = malloc(sizeof(*el) + len)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	el = xmalloc(sizeof(*el) + len);
 	el->lineno = lineno;
 	el->len = len;
 	memcpy(el->line, line, len);
@@ -310,8 +310,7 @@ topic_handle(struct kout *ko, const char *name)
 		ko->ntopics--;
 	}
 	i = ko->ntopics++;
-	if ((ko->topics[i].name = strdup(name)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	ko->topics[i].name = xstrdup(name);
 	ko->topics[i].rkt = rd_kafka_topic_new(ko->rk, name, NULL);
 	return ko->topics[i].rkt;
 }
@@ -325,8 +324,7 @@ expr_bytes(jv v, size_t *len)
 	if (jv_get_kind(v) != JV_KIND_STRING)
 		v = jv_dump_string(v, 0);
 	*len = (size_t)jv_string_length_bytes(jv_copy(v));
-	if ((out = malloc(*len + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	out = xmalloc(*len + 1);
 	memcpy(out, jv_string_value(v), *len + 1);
 	jv_free(v);
 	return out;
@@ -586,11 +584,9 @@ parts_refresh(struct kout *ko)
 		return;		/* keep what we knew */
 	if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		const rd_kafka_metadata_topic_t *t = &md->topics[0];
-		int32_t *parts = reallocarray(NULL, (size_t)t->partition_cnt + 1,
-		    sizeof(*parts));
+		int32_t *parts = xreallocarray(NULL,
+		    (size_t)t->partition_cnt + 1, sizeof(*parts));
 
-		if (parts == NULL)
-			err(KP_EXIT_FAIL, NULL);
 		for (i = 0; i < t->partition_cnt; i++)
 			if (t->partitions[i].leader >= 0)
 				parts[n++] = t->partitions[i].id;
@@ -1105,9 +1101,8 @@ main(int argc, char *argv[])
 	 */
 	ko.batching = !ko.envelope && !ko.stamping &&
 	    ko.key_expr == NULL && ko.topic_expr == NULL && ko.topic != NULL;
-	if (ko.batching && ko.eos_mode &&
-	    (ko.batch_bytes = malloc(BATCH_BYTES)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	if (ko.batching && ko.eos_mode)
+		ko.batch_bytes = xmalloc(BATCH_BYTES);
 	{
 		char v[32];
 		size_t vlen = sizeof(v);

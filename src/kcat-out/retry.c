@@ -1,9 +1,8 @@
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kp.h"
 #include "retry.h"
+#include "xalloc.h"
 
 static void
 retry_grow(struct retry_list *rl, size_t need)
@@ -15,8 +14,7 @@ retry_grow(struct retry_list *rl, size_t need)
 		return;
 	while (cap < need)
 		cap *= 2;
-	if ((lines = reallocarray(rl->lines, cap, sizeof(*lines))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	lines = xreallocarray(rl->lines, cap, sizeof(*lines));
 	rl->lines = lines;
 	rl->cap = cap;
 }
@@ -27,8 +25,7 @@ copy_bytes(const void *p, size_t n)
 {
 	char *s;
 
-	if ((s = malloc(n + 1)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	s = xmalloc(n + 1);
 	if (n > 0)
 		memcpy(s, p, n);
 	s[n] = '\0';
@@ -46,8 +43,7 @@ retry_keep(struct retry_list *rl, const rd_kafka_message_t *m)
 	memset(r, 0, sizeof(*r));
 	r->lineno = (unsigned long)(uintptr_t)m->_private;
 	r->partition = m->partition;
-	if ((r->topic = strdup(rd_kafka_topic_name(m->rkt))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	r->topic = xstrdup(rd_kafka_topic_name(m->rkt));
 	r->value = copy_bytes(m->payload, m->len);
 	r->value_len = m->len;
 	if (m->key != NULL) {

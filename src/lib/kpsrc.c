@@ -1,4 +1,3 @@
-#include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +5,8 @@
 
 #include "jsonscan.h"
 #include "jvint.h"
-#include "kp.h"
 #include "kpsrc.h"
+#include "xalloc.h"
 
 #define WHY_RECORD	"_kp_src is not [group, topic, partition, offset, " \
 			"generation, member]"
@@ -341,8 +340,7 @@ kpsrc_unwrap(const char *rec, size_t n, const char **value, size_t *len,
 		text = jv_parse_sized(inner, (int)innerlen);
 		if (jv_get_kind(text) == JV_KIND_STRING) {
 			*len = (size_t)jv_string_length_bytes(jv_copy(text));
-			if ((*owned = malloc(*len + 1)) == NULL)
-				err(KP_EXIT_FAIL, NULL);
+			*owned = xmalloc(*len + 1);
 			memcpy(*owned, jv_string_value(text), *len + 1);
 			*value = *owned;
 		}

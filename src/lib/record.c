@@ -1,4 +1,3 @@
-#include <err.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +9,6 @@
 #include "eventtime.h"
 #include "jqexpr.h"
 #include "jsonscan.h"
-#include "kp.h"
 #include "numfmt.h"
 #include "record.h"
 #include "timeparse.h"
@@ -122,8 +120,9 @@ parse_object(struct record_spec *rs, const char *line, size_t len)
 	if (len > INT_MAX)
 		return jv_invalid_with_msg(jv_string("longer than jq reads "
 		    "(2 GiB)"));
-	if (rs->parser == NULL && (rs->parser = jv_parser_new(0)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	/* jv_parser_new never returns NULL: libjq aborts out of memory. */
+	if (rs->parser == NULL)
+		rs->parser = jv_parser_new(0);
 	jv_parser_set_buf(rs->parser, line, (int)len, 1);
 	v = jv_parser_next(rs->parser);
 	rest = jv_parser_next(rs->parser);

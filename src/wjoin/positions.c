@@ -1,4 +1,3 @@
-#include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +10,9 @@
 #include <jv.h>
 
 #include "jsonscan.h"
-#include "kp.h"
 #include "kpsrc.h"
 #include "positions.h"
+#include "xalloc.h"
 
 void
 positions_init(struct positions *pos)
@@ -102,8 +101,7 @@ set_string(char **dst, const char *str)
 	if (*dst != NULL && strcmp(*dst, str) == 0)
 		return;
 	free(*dst);
-	if ((*dst = strdup(str)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	*dst = xstrdup(str);
 }
 
 static struct pos_part *
@@ -116,13 +114,11 @@ part_get(struct pos_side *ps, const char *topic, int32_t partition)
 		if (ps->parts[i]->partition == partition &&
 		    strcmp(ps->parts[i]->topic, topic) == 0)
 			return ps->parts[i];
-	if ((ps->parts = realloc(ps->parts, (size_t)(ps->nparts + 1) *
-	    sizeof(*ps->parts))) == NULL ||
-	    (pp = calloc(1, sizeof(*pp))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	ps->parts = xreallocarray(ps->parts, (size_t)ps->nparts + 1,
+	    sizeof(*ps->parts));
+	pp = xcalloc(1, sizeof(*pp));
 	ps->parts[ps->nparts++] = pp;
-	if ((pp->topic = strdup(topic)) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	pp->topic = xstrdup(topic);
 	pp->partition = partition;
 	pp->next = -1;
 	return pp;
@@ -144,9 +140,8 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		return 0;	/* a plain stream: nothing to look for */
 	if (*len + 1 > pos->bufcap[side]) {
 		pos->bufcap[side] = *len + 1;
-		if ((pos->buf[side] = realloc(pos->buf[side],
-		    pos->bufcap[side])) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		pos->buf[side] = xreallocarray(pos->buf[side],
+		    pos->bufcap[side], 1);
 	}
 	n = json_member_remove(*line, *len, KPSRC_MEMBER, pos->buf[side], &s,
 	    &slen);
@@ -228,9 +223,8 @@ positions_hold(struct positions *pos, const struct pos_rec *rec)
 	}
 	if (pp->n == pp->cap) {
 		pp->cap = pp->cap ? pp->cap * 2 : 64;
-		if ((pp->off = realloc(pp->off, pp->cap * sizeof(*pp->off))) ==
-		    NULL || (pp->alive = realloc(pp->alive, pp->cap)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		pp->off = xreallocarray(pp->off, pp->cap, sizeof(*pp->off));
+		pp->alive = xreallocarray(pp->alive, pp->cap, 1);
 	}
 	pp->off[pp->n] = rec->offset;
 	pp->alive[pp->n] = 1;
