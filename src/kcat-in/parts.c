@@ -6,6 +6,7 @@
 #include "kp.h"
 #include "parts.h"
 #include "timeparse.h"
+#include "xalloc.h"
 
 void
 apply_offsets(struct kin *ki, rd_kafka_topic_partition_list_t *list)
@@ -131,11 +132,9 @@ parts_set(struct kin *ki, const rd_kafka_topic_partition_list_t *list)
 	ki->nparts = 0;
 	if (list == NULL || list->cnt == 0)
 		return;
-	if ((ki->parts = calloc((size_t)list->cnt, sizeof(*ki->parts))) == NULL)
-		err(KP_EXIT_FAIL, NULL);
+	ki->parts = xcalloc((size_t)list->cnt, sizeof(*ki->parts));
 	for (i = 0; i < list->cnt; i++) {
-		if ((ki->parts[i].topic = strdup(list->elems[i].topic)) == NULL)
-			err(KP_EXIT_FAIL, NULL);
+		ki->parts[i].topic = xstrdup(list->elems[i].topic);
 		ki->parts[i].partition = list->elems[i].partition;
 		ki->parts[i].eof_at = -1;
 		if (ki->merge)
