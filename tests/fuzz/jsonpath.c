@@ -30,6 +30,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	text = fuzz_strndup(nl + 1, tn);
 	if (json_path_parse(&jp, path) != 0 ||
 	    json_validate(text, tn, &why) != 0) {
+		/* A path that parsed holds its keys; one that did not, none. */
+		json_path_free(&jp);
 		free(path);
 		free(text);
 		return 0;
