@@ -550,7 +550,11 @@ def run_document(doc, verbose, log):
         "KPIPES_RUN": os.path.join(scratch, ".run"),
         "KP_EXAMPLES_TAG": tag,
         "HOME": os.environ.get("HOME", scratch),
-        "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0"),
+        # LeakSanitizer on, as in tests/test_helper.bash (which sets both
+        # in the suite): a leak makes a command exit 23.
+        "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0"),
+        "LSAN_OPTIONS": os.environ.get("LSAN_OPTIONS", "suppressions=%s:print_suppressions=0:exitcode=23"
+                                       % os.path.join(ROOT, "tests", "lsan.supp")),
         "UBSAN_OPTIONS": os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
         "LC_ALL": "C.UTF-8",
     })
