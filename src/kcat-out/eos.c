@@ -229,7 +229,6 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 	size_t srclen;
 	struct kpsrc src;
 	ssize_t n;
-	jv v;
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
@@ -243,11 +242,9 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 		*why = "no _kp_src: kout --eos reads what kin --eos writes";
 		return -1;
 	}
-	v = jv_parse_sized(srcjs, (int)srclen);
-	switch (kpsrc_kind(v)) {
+	switch (kpsrc_kind_text(srcjs, srclen)) {
 	case KPSRC_KIND_PENDING:
 		/* A window filter's output: its position comes after it. */
-		jv_free(v);
 		if (!e->in_txn)
 			begin(e);
 		e->pending = 1;
@@ -255,13 +252,14 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 	case KPSRC_KIND_LIST:
 		if (strspn(e->buf, "{} \t") != (size_t)n) {
 			*why = "a position list in a line with other members";
-			jv_free(v);
 			return -1;
 		}
 		rec->position_only = 1;
-		return take_positions(e, v, why);
+		return take_positions(e, jv_parse_sized(srcjs, (int)srclen),
+		    why);
 	case KPSRC_KIND_RECORD:
-		if ((rc = kpsrc_parse(v, KPSRC_RECORD, &src)) != 0) {
+		if ((rc = kpsrc_parse_text(srcjs, srclen, KPSRC_RECORD,
+		    &src)) != 0) {
 			*why = kpsrc_why(KPSRC_RECORD, rc);
 			return -1;
 		}

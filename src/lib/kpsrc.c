@@ -34,17 +34,6 @@ kpsrc_kind(jv v)
 	return kind == JV_KIND_ARRAY ? KPSRC_KIND_LIST : KPSRC_KIND_RECORD;
 }
 
-/* Element i of the array v (not consumed): a whole number from min to max. */
-static int
-whole_at(jv v, int i, int64_t min, int64_t max, int64_t *out)
-{
-	jv x = jv_array_get(jv_copy(v), i);
-	int rc = jv_whole(x, min, max, out);
-
-	jv_free(x);
-	return rc;
-}
-
 /* One run, ["id", processed] (x consumed), into *r. Returns 0 or -1. */
 static int
 run_parse(jv x, struct eos_run *r)
@@ -110,12 +99,51 @@ runs_parse(jv list, int strict, struct kpsrc *s)
 	return rc;
 }
 
-int
-kpsrc_parse(jv v, enum kpsrc_form form, struct kpsrc *s)
-{
-	int64_t partition, generation = -1;
-	int len, rc = KPSRC_BAD;
+/*
+ * The elements of a position before its runs, as either reader found
+ * them, for slots_take to judge: one rule whoever read the text.
+ */
+#define SLOTS	7
+enum slot_kind { SLOT_OTHER, SLOT_STRING, SLOT_WHOLE };
+struct slots {
+	enum slot_kind	 kind[SLOTS];
+	const char	*str[SLOTS];
+	int64_t		 whole[SLOTS];	/* within +-JVINT_EXACT_MAX */
+};
 
+/* What each slot holds: a string, or a whole number from min to max. */
+static const struct {
+	int	 string;
+	int64_t	 min, max;
+} slot_rule[SLOTS] = {
+	{ 1, 0, 0 },			/* group */
+	{ 1, 0, 0 },			/* topic */
+	{ 0, 0, INT32_MAX },		/* partition */
+	{ 0, 0, JVINT_EXACT_MAX },	/* offset: a record's, or resume */
+	{ 0, -1, INT32_MAX },		/* generation */
+	{ 1, 0, 0 },			/* member */
+	{ 0, 0, JVINT_EXACT_MAX }	/* processed: a window entry's */
+};
+
+/* The arity rule: whether a position of form may have len elements. */
+static int
+arity_ok(enum kpsrc_form form, int len)
+{
+	return form == KPSRC_RECORD ? len == 4 || len == 6 || len == 7 :
+	    len == 7 || len == 8;
+}
+
+/* How many of a position's len elements are slots; the rest are runs. */
+static int
+slots_used(enum kpsrc_form form, int len)
+{
+	return form == KPSRC_WINDOW ? 7 : len >= 6 ? 6 : 4;
+}
+
+/* An empty position of form: what s holds before parsing. */
+static void
+kpsrc_clear(struct kpsrc *s, enum kpsrc_form form)
+{
 	s->form = form;
 	s->group = s->topic = NULL;
 	s->member = "";
@@ -125,46 +153,233 @@ kpsrc_parse(jv v, enum kpsrc_form form, struct kpsrc *s)
 	s->held[0] = jv_null();
 	s->held[1] = jv_null();
 	s->held[2] = jv_null();
+}
+
+/*
+ * Judges the slots of a position of len elements (arity_ok) and sets s's
+ * fields but its runs from them. Returns 0 or KPSRC_BAD.
+ */
+static int
+slots_take(const struct slots *sl, enum kpsrc_form form, int len,
+    struct kpsrc *s)
+{
+	int i, n = slots_used(form, len);
+
+	for (i = 0; i < n; i++)
+		if (slot_rule[i].string ? sl->kind[i] != SLOT_STRING :
+		    sl->kind[i] != SLOT_WHOLE ||
+		    sl->whole[i] < slot_rule[i].min ||
+		    sl->whole[i] > slot_rule[i].max)
+			return KPSRC_BAD;
+	if (form == KPSRC_WINDOW && sl->whole[6] < sl->whole[3])
+		return KPSRC_BAD;
+	s->group = sl->str[0];
+	s->topic = sl->str[1];
+	s->partition = (int32_t)sl->whole[2];
+	s->offset = sl->whole[3];
+	if (n >= 6) {
+		s->generation = (int32_t)sl->whole[4];
+		s->member = sl->str[5];
+	}
+	if (form == KPSRC_WINDOW)
+		s->processed = sl->whole[6];
+	return 0;
+}
+
+/* Element i (consumed) of a position into slot i, its string held in s. */
+static void
+slot_of_jv(jv x, int i, struct slots *sl, struct kpsrc *s)
+{
+	jv *held;
+
+	sl->kind[i] = SLOT_OTHER;
+	if (jv_get_kind(x) == JV_KIND_STRING && slot_rule[i].string) {
+		held = &s->held[i < 2 ? i : 2];
+		*held = x;
+		sl->kind[i] = SLOT_STRING;
+		sl->str[i] = jv_string_value(*held);
+		return;
+	}
+	/* Whole numbers in range only: no cast of 1e20 or 9.5. */
+	if (jv_whole(x, -JVINT_EXACT_MAX, JVINT_EXACT_MAX, &sl->whole[i]) == 0)
+		sl->kind[i] = SLOT_WHOLE;
+	jv_free(x);
+}
+
+int
+kpsrc_parse(jv v, enum kpsrc_form form, struct kpsrc *s)
+{
+	struct slots sl;
+	int i, len, rc = KPSRC_BAD;
+
+	kpsrc_clear(s, form);
 	if (jv_get_kind(v) != JV_KIND_ARRAY)
 		goto out;
 	len = jv_array_length(jv_copy(v));
-	if (form == KPSRC_RECORD ? len != 4 && len != 6 && len != 7 :
-	    len != 7 && len != 8)
+	if (!arity_ok(form, len))
 		goto out;
-	s->held[0] = jv_array_get(jv_copy(v), 0);
-	s->held[1] = jv_array_get(jv_copy(v), 1);
-	if (len >= 6)
-		s->held[2] = jv_array_get(jv_copy(v), 5);
-	/* Whole numbers in range: no cast of 1e20 or 9.5. */
-	if (jv_get_kind(s->held[0]) != JV_KIND_STRING ||
-	    jv_get_kind(s->held[1]) != JV_KIND_STRING ||
-	    whole_at(v, 2, 0, INT32_MAX, &partition) != 0 ||
-	    whole_at(v, 3, 0, JVINT_EXACT_MAX, &s->offset) != 0 ||
-	    (len >= 6 && (whole_at(v, 4, -1, INT32_MAX, &generation) != 0 ||
-	    jv_get_kind(s->held[2]) != JV_KIND_STRING)))
+	for (i = 0; i < slots_used(form, len); i++)
+		slot_of_jv(jv_array_get(jv_copy(v), i), i, &sl, s);
+	if (slots_take(&sl, form, len, s) != 0)
 		goto out;
-	if (form == KPSRC_WINDOW &&
-	    (whole_at(v, 6, 0, JVINT_EXACT_MAX, &s->processed) != 0 ||
-	    s->processed < s->offset ||
-	    (len == 8 && runs_parse(jv_array_get(jv_copy(v), 7), 0, s) != 0)))
+	if (form == KPSRC_WINDOW && len == 8 &&
+	    runs_parse(jv_array_get(jv_copy(v), 7), 0, s) != 0)
 		goto out;
 	if (form == KPSRC_RECORD && len == 7 &&
 	    runs_parse(jv_array_get(jv_copy(v), 6), 1, s) != 0) {
 		rc = KPSRC_BAD_RUNS;
 		goto out;
 	}
-	s->group = jv_string_value(s->held[0]);
-	s->topic = jv_string_value(s->held[1]);
-	if (len >= 6)
-		s->member = jv_string_value(s->held[2]);
-	s->partition = (int32_t)partition;
-	s->generation = (int32_t)generation;
 	rc = 0;
 out:
 	jv_free(v);
 	if (rc != 0)
 		kpsrc_release(s);
 	return rc;
+}
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * A string of printable ASCII without escapes at *p, copied NUL-terminated
+ * to *to if it fits before tend. Returns -1 for any other: libjq decodes
+ * escapes, and puts U+FFFD for bad UTF-8.
+ */
+static int
+fast_string(const char **p, const char *end, char **to, const char *tend,
+    const char **out)
+{
+	const char *q;
+	size_t n;
+
+	for (q = *p + 1; q < end && *q != '"'; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e ||
+		    *q == '\\')
+			return -1;
+	n = (size_t)(q - (*p + 1));
+	if (q >= end || n + 1 > (size_t)(tend - *to))
+		return -1;
+	memcpy(*to, *p + 1, n);
+	(*to)[n] = '\0';
+	*out = *to;
+	*to += n + 1;
+	*p = q + 1;
+	return 0;
+}
+
+/*
+ * A whole number written as an integer at *p (no fraction, exponent or
+ * minus zero) within +-JVINT_EXACT_MAX, which a double holds exactly, so
+ * libjq reads the same. Returns -1 for any other number.
+ */
+static int
+fast_whole(const char **p, const char *end, int64_t *out)
+{
+	const char *q = *p;
+	int64_t v = 0;
+	int neg = 0, digits = 0;
+
+	if (q < end && *q == '-') {
+		neg = 1;
+		q++;
+	}
+	if (q < end && *q == '0' && (neg || (q + 1 < end && q[1] >= '0' &&
+	    q[1] <= '9')))
+		return -1;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (++digits > 16)
+			return -1;
+		v = v * 10 + (*q - '0');
+	}
+	if (digits == 0 || v > JVINT_EXACT_MAX ||
+	    (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
+		return -1;
+	*out = neg ? -v : v;
+	*p = q;
+	return 0;
+}
+
+int
+kpsrc_parse_fast(const char *t, size_t n, enum kpsrc_form form,
+    struct kpsrc *s)
+{
+	struct slots sl;
+	const char *p, *end = t + n;
+	char *to = s->text;
+	int len;
+
+	kpsrc_clear(s, form);
+	p = skip_ws(t, end);
+	if (p >= end || *p++ != '[')
+		return KPSRC_NOT_FAST;
+	for (len = 0;;) {
+		p = skip_ws(p, end);
+		/* Past the slots: runs, or too many. */
+		if (len == SLOTS || p >= end)
+			return KPSRC_NOT_FAST;
+		if (*p == '"') {
+			if (fast_string(&p, end, &to, s->text + sizeof(s->text),
+			    &sl.str[len]) != 0)
+				return KPSRC_NOT_FAST;
+			sl.kind[len++] = SLOT_STRING;
+		} else {
+			if (fast_whole(&p, end, &sl.whole[len]) != 0)
+				return KPSRC_NOT_FAST;
+			sl.kind[len++] = SLOT_WHOLE;
+		}
+		p = skip_ws(p, end);
+		if (p < end && *p == ',')
+			p++;
+		else if (p < end && *p == ']')
+			break;
+		else
+			return KPSRC_NOT_FAST;
+	}
+	if (skip_ws(p + 1, end) != end || !arity_ok(form, len) ||
+	    slots_used(form, len) != len || slots_take(&sl, form, len, s) != 0) {
+		kpsrc_clear(s, form);
+		return KPSRC_NOT_FAST;
+	}
+	return 0;
+}
+
+int
+kpsrc_parse_text(const char *t, size_t n, enum kpsrc_form form,
+    struct kpsrc *s)
+{
+	if (kpsrc_parse_fast(t, n, form, s) == 0)
+		return 0;
+	return kpsrc_parse(jv_parse_sized(t, (int)n), form, s);
+}
+
+enum kpsrc_kind
+kpsrc_kind_text(const char *t, size_t n)
+{
+	const char *p = skip_ws(t, t + n), *end = t + n;
+	enum kpsrc_kind kind;
+	jv v;
+
+	if (p < end && *p == '[') {
+		p = skip_ws(p + 1, end);
+		return p < end && *p == '[' ? KPSRC_KIND_LIST :
+		    KPSRC_KIND_RECORD;
+	}
+	if (p >= end || *p != '"')
+		return KPSRC_KIND_RECORD;
+	/* A string: only an escape needs libjq to say what it is. */
+	if (memchr(p, '\\', (size_t)(end - p)) == NULL)
+		return end - p >= 3 && p[1] == KPSRC_PENDING[0] && p[2] == '"' ?
+		    KPSRC_KIND_PENDING : KPSRC_KIND_RECORD;
+	v = jv_parse_sized(t, (int)n);
+	kind = kpsrc_kind(v);
+	jv_free(v);
+	return kind;
 }
 
 void

@@ -46,6 +46,13 @@
  * duplicates, not loss). A record's runs each reach beyond its offset, or
  * the record is refused; a window entry's runs that do not reach beyond
  * resume say nothing and are left out.
+ *
+ * Read without libjq. kout --eos and wjoin read a position on every line,
+ * and libjq's parse of it cost kout --eos more than the rest of the line.
+ * kpsrc_parse_text reads the forms kin writes (strings of printable ASCII
+ * without escapes, whole numbers written as integers, no runs) itself,
+ * checks them by the same rule as kpsrc_parse, and hands anything else to
+ * kpsrc_parse: the result is the same either way.
  */
 #ifndef KP_KPSRC_H
 #define KP_KPSRC_H
@@ -80,6 +87,11 @@ enum {
 	KPSRC_BAD = -1,		/* not the shape, or a number out of range */
 	KPSRC_BAD_RUNS = -2	/* a record's runs are not runs beyond it */
 };
+/* kpsrc_parse_fast: a text only kpsrc_parse judges. */
+#define KPSRC_NOT_FAST	1
+
+/* Room for the strings of a position read without libjq, NULs included. */
+#define KPSRC_TEXT_MAX	256
 
 struct kpsrc {
 	enum kpsrc_form	 form;
@@ -91,8 +103,12 @@ struct kpsrc {
 	int64_t		 processed;	/* a window entry's; -1 in a record */
 	struct eos_run	 runs[EOS_RUNS_MAX];
 	int		 nruns;
-	/* Parsed: the strings above live in these, owned until released. */
+	/*
+	 * Parsed: the strings above live in these, owned until released;
+	 * read without libjq, in text (so a parsed kpsrc is not copied).
+	 */
 	jv		 held[3];
+	char		 text[KPSRC_TEXT_MAX];
 };
 
 /* The kind of a _kp_src value v (not consumed). */
@@ -105,6 +121,22 @@ enum kpsrc_kind kpsrc_kind(jv v);
  */
 int	kpsrc_parse(jv v, enum kpsrc_form, struct kpsrc *s);
 void	kpsrc_release(struct kpsrc *);
+/*
+ * kpsrc_parse of the JSON text t[0..n) (a member's value, as jsonscan.h
+ * finds it), with the same result, read without libjq where
+ * kpsrc_parse_fast can.
+ */
+int	kpsrc_parse_text(const char *t, size_t n, enum kpsrc_form,
+	    struct kpsrc *s);
+/*
+ * The part of kpsrc_parse_text that does without libjq: returns 0, s as
+ * kpsrc_parse would have it, or KPSRC_NOT_FAST, s holding nothing, for
+ * anything but the forms it reads (kpsrc_parse alone accepts or refuses).
+ */
+int	kpsrc_parse_fast(const char *t, size_t n, enum kpsrc_form,
+	    struct kpsrc *s);
+/* kpsrc_kind of the JSON text t[0..n), read without libjq where it can be. */
+enum kpsrc_kind kpsrc_kind_text(const char *t, size_t n);
 /* The reason to give for a line on kpsrc_parse's failure rc. */
 const char *kpsrc_why(enum kpsrc_form, int rc);
 

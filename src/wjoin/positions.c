@@ -7,8 +7,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jv.h>
-
 #include "jsonscan.h"
 #include "kpsrc.h"
 #include "positions.h"
@@ -156,8 +154,7 @@ positions_take(struct positions *pos, int side, char **line, size_t *len,
 		    "kin --eos records");
 		return -1;
 	}
-	if ((rc = kpsrc_parse(jv_parse_sized(s, (int)slen), KPSRC_RECORD,
-	    &src)) != 0) {
+	if ((rc = kpsrc_parse_text(s, slen, KPSRC_RECORD, &src)) != 0) {
 		snprintf(why, POSITIONS_WHY_MAX, rc == KPSRC_BAD ? "%s as kin "
 		    "--eos -g writes it (whole numbers: a partition up to "
 		    "2^31-1, an offset up to 2^53)" : "%s",
