@@ -292,13 +292,10 @@ fast_whole(const char **p, const char *end, int64_t *out)
 	if (q < end && *q == '0' && (neg || (q + 1 < end && q[1] >= '0' &&
 	    q[1] <= '9')))
 		return -1;
-	for (; q < end && *q >= '0' && *q <= '9'; q++) {
-		if (++digits > 16)
+	for (; q < end && *q >= '0' && *q <= '9'; q++, digits++)
+		if ((v = v * 10 + (*q - '0')) > JVINT_EXACT_MAX)
 			return -1;
-		v = v * 10 + (*q - '0');
-	}
-	if (digits == 0 || v > JVINT_EXACT_MAX ||
-	    (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
+	if (digits == 0 || (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
 		return -1;
 	*out = neg ? -v : v;
 	*p = q;

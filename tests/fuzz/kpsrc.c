@@ -5,7 +5,10 @@
  * As a _kp_src value, a record's or a window entry's: what kpsrc_parse
  * takes is within its types and the arity rule (runs valid, beyond the
  * record's offset or the entry's resume), and what kpsrc_write writes for
- * it is read back the same.
+ * it is read back the same. Read from text without libjq
+ * (kpsrc_parse_fast), it is taken only where kpsrc_parse takes it, and is
+ * the same; kpsrc_parse_text's result is always kpsrc_parse's, and
+ * kpsrc_kind_text's of valid JSON kpsrc_kind's.
  *
  * As a Kafka value: kpsrc_write_line writes one JSON object (libjq reads
  * it) whose _kp_src is the position given, and what kout takes out of it
@@ -35,6 +38,59 @@ check_runs(const struct kpsrc *s)
 	}
 }
 
+/* Whether a and b, parsed, hold different positions. */
+static int
+differ(const struct kpsrc *a, const struct kpsrc *b)
+{
+	int i;
+
+	if (a->form != b->form || strcmp(a->group, b->group) != 0 ||
+	    strcmp(a->topic, b->topic) != 0 ||
+	    strcmp(a->member, b->member) != 0 ||
+	    a->partition != b->partition || a->offset != b->offset ||
+	    a->generation != b->generation || a->processed != b->processed ||
+	    a->nruns != b->nruns)
+		return 1;
+	for (i = 0; i < a->nruns; i++)
+		if (strcmp(a->runs[i].id, b->runs[i].id) != 0 ||
+		    a->runs[i].processed != b->runs[i].processed)
+			return 1;
+	return 0;
+}
+
+/* The text read without libjq, against kpsrc_parse's s (rc). */
+static void
+check_text(const char *text, size_t n, enum kpsrc_form form, int rc,
+    const struct kpsrc *s)
+{
+	struct kpsrc f;
+	jv v;
+	int got;
+
+	got = kpsrc_parse_fast(text, n, form, &f);
+	if (got != 0 && got != KPSRC_NOT_FAST)
+		fuzz_fail("kpsrc_parse_fast gave %d", got);
+	if (got == 0 && rc != 0)
+		fuzz_fail("read without libjq, refused by kpsrc_parse (%d)", rc);
+	if (got == 0 && differ(s, &f))
+		fuzz_fail("read without libjq differently");
+	if (got != 0 && (f.group != NULL || f.topic != NULL))
+		fuzz_fail("not read without libjq, yet holding strings");
+	kpsrc_release(&f);
+	if ((got = kpsrc_parse_text(text, n, form, &f)) != rc)
+		fuzz_fail("kpsrc_parse_text gave %d, kpsrc_parse %d", got, rc);
+	if (got == 0 && differ(s, &f))
+		fuzz_fail("kpsrc_parse_text read it differently");
+	kpsrc_release(&f);
+	if (json_validate(text, n, NULL) == 0) {
+		v = jv_parse_sized(text, (int)n);
+		if (kpsrc_kind_text(text, n) != kpsrc_kind(v))
+			fuzz_fail("kpsrc_kind_text: %d, kpsrc_kind: %d",
+			    kpsrc_kind_text(text, n), kpsrc_kind(v));
+		jv_free(v);
+	}
+}
+
 static void
 check_position(const char *text, size_t n, enum kpsrc_form form)
 {
@@ -42,9 +98,11 @@ check_position(const char *text, size_t n, enum kpsrc_form form)
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *fp;
-	int i;
+	int rc;
 
-	if (kpsrc_parse(jv_parse_sized(text, (int)n), form, &s) != 0) {
+	rc = kpsrc_parse(jv_parse_sized(text, (int)n), form, &s);
+	check_text(text, n, form, rc, &s);
+	if (rc != 0) {
 		kpsrc_release(&s);
 		return;
 	}
@@ -62,18 +120,11 @@ check_position(const char *text, size_t n, enum kpsrc_form form)
 	fclose(fp);
 	if (kpsrc_parse(jv_parse(buf), form, &again) != 0)
 		fuzz_fail("%s: written, not read back", buf);
-	if (strcmp(s.group, again.group) != 0 ||
-	    strcmp(s.topic, again.topic) != 0 ||
-	    strcmp(s.member, again.member) != 0 ||
-	    s.partition != again.partition || s.offset != again.offset ||
-	    s.generation != again.generation ||
-	    s.processed != again.processed || s.nruns != again.nruns)
+	if (differ(&s, &again))
 		fuzz_fail("%s: read back differently", buf);
-	for (i = 0; i < s.nruns; i++)
-		if (strcmp(s.runs[i].id, again.runs[i].id) != 0 ||
-		    s.runs[i].processed != again.runs[i].processed)
-			fuzz_fail("%s: run %d read back differently", buf, i);
 	kpsrc_release(&again);
+	/* What tools write is read without libjq where it is kin's form. */
+	check_text(buf, size, form, 0, &s);
 	kpsrc_release(&s);
 	free(buf);
 }

@@ -45,6 +45,60 @@ written(const struct kpsrc *s)
 	return buf;
 }
 
+/* Whether a and b, parsed, hold the same position: they are written alike. */
+static int
+same_position(const struct kpsrc *a, const struct kpsrc *b)
+{
+	char *wa = written(a), *wb = written(b);
+	int same = a->form == b->form && a->processed == b->processed &&
+	    strcmp(wa, wb) == 0;
+
+	free(wa);
+	free(wb);
+	return same;
+}
+
+/*
+ * Whether kpsrc_parse_text reads the text as kpsrc_parse does (the same
+ * result, or the same refusal), and kpsrc_parse_fast as want says: 0, it
+ * reads it without libjq, or KPSRC_NOT_FAST.
+ */
+static int
+read_as_libjq(const char *text, enum kpsrc_form form, int want)
+{
+	struct kpsrc a, b, f;
+	int rc = parse(text, form, &a);
+	int got = kpsrc_parse_text(text, strlen(text), form, &b);
+	int fast = kpsrc_parse_fast(text, strlen(text), form, &f);
+	int ok = got == rc && (rc != 0 || same_position(&a, &b)) &&
+	    fast == want && (fast != 0 || same_position(&a, &f));
+
+	if (!ok)
+		printf("# %s: libjq %d, text %d, fast %d (wanted %d)\n", text,
+		    rc, got, fast, want);
+	if (fast != 0 && (f.group != NULL || f.topic != NULL))
+		ok = 0;
+	kpsrc_release(&a);
+	kpsrc_release(&b);
+	kpsrc_release(&f);
+	return ok;
+}
+
+/* Whether kpsrc_kind_text says what kpsrc_kind says of the parsed text. */
+static int
+kind_as_libjq(const char *text)
+{
+	jv v = jv_parse(text);
+	enum kpsrc_kind want = kpsrc_kind(v);
+
+	jv_free(v);
+	if (kpsrc_kind_text(text, strlen(text)) == want)
+		return 1;
+	printf("# %s: kind %d, not %d\n", text,
+	    kpsrc_kind_text(text, strlen(text)), want);
+	return 0;
+}
+
 /* Whether text parses and is written back byte for byte. */
 static int
 round_trip(const char *text, enum kpsrc_form form)
@@ -251,6 +305,12 @@ main(void)
 			rc &= refused(*t, refusals[i].form, refusals[i].rc);
 		tap_ok(rc, refusals[i].what);
 	}
+	rc = 1;
+	for (i = 0; i < (int)(sizeof(refusals) / sizeof(refusals[0])); i++)
+		for (t = refusals[i].texts; *t != NULL; t++)
+			rc &= read_as_libjq(*t, refusals[i].form,
+			    KPSRC_NOT_FAST);
+	tap_ok(rc, "read from text: every refusal the same, none without libjq");
 	snprintf(big, sizeof(big), "[\"g\",\"t\",0,1,3,\"m\",[[\"%033d\",5]]]",
 	    1);
 	tap_ok(refused(big, KPSRC_RECORD, KPSRC_BAD_RUNS),
@@ -274,6 +334,91 @@ main(void)
 	    strcmp(s.runs[EOS_RUNS_MAX - 1].id, "r15") == 0,
 	    "at most EOS_RUNS_MAX runs kept");
 	kpsrc_release(&s);
+
+	/* Read from text: kin's forms without libjq, all as libjq reads them. */
+	tap_ok(read_as_libjq("[\"g\",\"t\",2,41,5,\"m-1\"]", KPSRC_RECORD, 0) &&
+	    read_as_libjq("[\"g\",\"t\",0,10]", KPSRC_RECORD, 0) &&
+	    read_as_libjq("[\"G\",\"T\",0,0,-1,\"\"]", KPSRC_RECORD, 0) &&
+	    read_as_libjq("[\"g.1 ~x\",\"t-2_\",3,7,2,"
+	    "\"rdkafka-0b1c2d3e-4f5a\"]", KPSRC_RECORD, 0),
+	    "read from text: kin's records without libjq");
+	tap_ok(read_as_libjq("[\"g\",\"C\",2147483647,9007199254740992,"
+	    "2147483647,\"m\"]", KPSRC_RECORD, 0) &&
+	    read_as_libjq("[\"g\",\"t\",0,1000000000000000,0,\"m\"]",
+	    KPSRC_RECORD, 0),
+	    "read from text: the largest numbers, 16 digits");
+	tap_ok(read_as_libjq(" [ \"g\" ,\t\"t\",\n2 ,41,\r5, \"m\" ] \n",
+	    KPSRC_RECORD, 0), "read from text: white space anywhere JSON has it");
+	tap_ok(read_as_libjq("[\"g\",\"t\",1,20,-1,\"\",20]", KPSRC_WINDOW, 0) &&
+	    read_as_libjq("[\"g\",\"t\",1,20,3,\"m\",25]", KPSRC_WINDOW, 0),
+	    "read from text: a window entry of seven without libjq");
+	tap_ok(read_as_libjq("[\"a \\\"q\\\"\",\"t\",0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\\u0041\",\"t\",0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\\/x\",0,1,2,\"m\\n\"]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"caf\xc3\xa9\",\"t\",0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\xff\",\"t\",0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST), "read from text: escapes and UTF-8 left to libjq");
+	tap_ok(read_as_libjq("[\"g\",\"t\",-0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1e3]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",1.0,5]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,5E0]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,0,-0,\"m\"]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,9007199254740993]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,10000000000000000]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,00012]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST),
+	    "read from text: -0, 1e3, 1.0, past 2^53, leading zeros left to libjq");
+	tap_ok(read_as_libjq("[\"g\",\"t\",0,10,3,\"m\",[[\"a1\",12]]]",
+	    KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,10,3,\"m\",11]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,10,3,\"m\",[]]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",1,20,3,\"m\",25,[[\"a\",21]]]",
+	    KPSRC_WINDOW, KPSRC_NOT_FAST),
+	    "read from text: runs, nested or one number, left to libjq");
+	tap_ok(read_as_libjq("[\"g\",\"t\",0,1] x", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1]]", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1,]", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0 1]", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("", KPSRC_RECORD, KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1,2,\"m\",3,4,5]", KPSRC_WINDOW,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,null]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST), "read from text: not JSON, or not the shape: libjq's word");
+	/* Strings that fill the room for them, and one byte more. */
+	memset(big, 'a', sizeof(big));
+	at = snprintf(big, sizeof(big), "[\"g\",\"t\",0,1,2,\"");
+	big[at + KPSRC_TEXT_MAX - 5] = '\0';
+	strcat(big, "\"]");
+	rc = read_as_libjq(big, KPSRC_RECORD, 0);
+	big[at + KPSRC_TEXT_MAX - 5] = 'a';
+	big[at + KPSRC_TEXT_MAX - 4] = '\0';
+	strcat(big, "\"]");
+	tap_ok(rc && read_as_libjq(big, KPSRC_RECORD, KPSRC_NOT_FAST),
+	    "read from text: names up to KPSRC_TEXT_MAX without libjq, longer with");
+	tap_ok(kind_as_libjq("\"+\"") && kind_as_libjq(" \"+\" ") &&
+	    kind_as_libjq("\"\\u002b\"") && kind_as_libjq("\"\\u002bx\"") &&
+	    kind_as_libjq("\"++\"") && kind_as_libjq("\"\"") &&
+	    kind_as_libjq("\"x\\\\\"") && kind_as_libjq("[]") &&
+	    kind_as_libjq("[ [1]]") && kind_as_libjq("[\n[]]") &&
+	    kind_as_libjq("[\"g\",[]]") && kind_as_libjq("null") &&
+	    kind_as_libjq("12") && kind_as_libjq("{\"a\":[]}"),
+	    "kind from text: as kpsrc_kind says");
 
 	/* The kinds of _kp_src a line may carry. */
 	v = jv_parse("\"+\"");
