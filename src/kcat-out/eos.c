@@ -8,7 +8,6 @@
 
 #include "eos.h"
 #include "eosruns.h"
-#include "jsonscan.h"
 #include "kp.h"
 #include "kpsrc.h"
 #include "timeparse.h"
@@ -236,10 +235,10 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 		e->bufcap = len + 1;
 		e->buf = xreallocarray(e->buf, e->bufcap, 1);
 	}
-	n = json_member_remove(line, len, KPSRC_MEMBER, e->buf, &srcjs,
-	    &srclen);
-	if (n < 0) {
-		*why = "no _kp_src: kout --eos reads what kin --eos writes";
+	if ((n = kpsrc_take(line, len, e->buf, &srcjs, &srclen, why)) < 0) {
+		if (n == KPSRC_NONE)
+			*why = "no _kp_src: kout --eos reads what kin --eos "
+			    "writes";
 		return -1;
 	}
 	switch (kpsrc_kind_text(srcjs, srclen)) {

@@ -60,8 +60,8 @@ void	eos_init(struct eos *, rd_kafka_t *, int64_t timeout_ms);
 /*
  * Takes the source position out of a line (its "_kp_src", kpsrc.h) and
  * notes it for the current transaction, which it begins if needed, and
- * unwraps the value. Returns 0, or -1 with *why set if the line carries
- * no valid position. A window filter's line whose position comes later
+ * unwraps the value. Returns 0, or -1 with *why set if the line is not
+ * JSON (checked in the same pass) or carries no valid position. A window filter's line whose position comes later
  * keeps the transaction from committing until its position line.
  */
 int	eos_take(struct eos *, const char *line, size_t len,

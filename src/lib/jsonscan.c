@@ -456,15 +456,16 @@ json_member_span(const char *s, size_t n, const char *name,
 	return member_find(s, n, name, &key_at, start, len, &index);
 }
 
-ssize_t
-json_member_remove(const char *s, size_t n, const char *name, char *out,
-    const char **start, size_t *len)
+/*
+ * Copies s[0..n) to out without the member whose key opens at key_at (its
+ * quote) and whose value ends at value_end, and without its comma.
+ */
+static ssize_t
+member_cut(const char *s, size_t n, const char *key_at, const char *value_end,
+    char *out)
 {
-	const char *key_at, *cut_from, *cut_to, *end = s + n;
+	const char *cut_from, *cut_to = value_end, *end = s + n;
 
-	if (member_find(s, n, name, &key_at, start, len, &(int){0}) != 0)
-		return -1;
-	cut_to = *start + *len;
 	/* Take the comma before the member, or else the one after it. */
 	cut_from = key_at;
 	while (cut_from > s && strchr(" \t\r\n", cut_from[-1]) != NULL)
@@ -482,4 +483,22 @@ json_member_remove(const char *s, size_t n, const char *name, char *out,
 	memcpy(out, s, (size_t)(cut_from - s));
 	memcpy(out + (cut_from - s), cut_to, (size_t)(end - cut_to));
 	return (ssize_t)((size_t)(cut_from - s) + (size_t)(end - cut_to));
+}
+
+ssize_t
+json_member_remove(const char *s, size_t n, const char *name, char *out,
+    const char **start, size_t *len)
+{
+	const char *key_at;
+
+	if (member_find(s, n, name, &key_at, start, len, &(int){0}) != 0)
+		return -1;
+	return member_cut(s, n, key_at, *start + *len, out);
+}
+
+ssize_t
+json_member_cut(const char *s, size_t n, const struct json_member *m,
+    char *out)
+{
+	return member_cut(s, n, m->key - 1, m->value + m->valuelen, out);
 }

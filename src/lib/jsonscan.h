@@ -61,6 +61,14 @@ int	json_member_span(const char *s, size_t n, const char *name,
 ssize_t	json_member_remove(const char *s, size_t n, const char *name,
 	    char *out, const char **start, size_t *len);
 
+/*
+ * json_member_remove of the member m of the valid JSON object s[0..n), as
+ * json_validate_object or json_walk_next found it: what is left goes to
+ * out (room for n bytes). Returns its length.
+ */
+ssize_t	json_member_cut(const char *s, size_t n, const struct json_member *m,
+	    char *out);
+
 /* Returns 1 if s[0..n) is valid UTF-8. */
 int	utf8_valid(const char *s, size_t n);
 

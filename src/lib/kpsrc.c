@@ -150,9 +150,7 @@ kpsrc_clear(struct kpsrc *s, enum kpsrc_form form)
 	s->generation = -1;
 	s->processed = -1;
 	s->nruns = 0;
-	s->held[0] = jv_null();
-	s->held[1] = jv_null();
-	s->held[2] = jv_null();
+	s->holding = 0;
 }
 
 /*
@@ -213,6 +211,8 @@ kpsrc_parse(jv v, enum kpsrc_form form, struct kpsrc *s)
 	int i, len, rc = KPSRC_BAD;
 
 	kpsrc_clear(s, form);
+	s->held[0] = s->held[1] = s->held[2] = jv_null();
+	s->holding = 1;
 	if (jv_get_kind(v) != JV_KIND_ARRAY)
 		goto out;
 	len = jv_array_length(jv_copy(v));
@@ -241,7 +241,8 @@ out:
 static const char *
 skip_ws(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' ||
+	    *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
 	return p;
 }
@@ -384,10 +385,9 @@ kpsrc_release(struct kpsrc *s)
 {
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3 && s->holding; i++)
 		jv_free(s->held[i]);
-		s->held[i] = jv_null();
-	}
+	s->holding = 0;
 	s->group = s->topic = NULL;
 	s->member = "";
 }
@@ -561,6 +561,35 @@ kpsrc_unwrap(const char *rec, size_t n, const char **value, size_t *len,
 		*value = NULL;
 		*len = 0;
 	}
+}
+
+/* Members of a line kpsrc_take looks through in its pass; kin's have 5. */
+#define TAKE_MEMBERS	32
+
+ssize_t
+kpsrc_take(const char *line, size_t len, char *out, const char **src,
+    size_t *srclen, const char **why)
+{
+	struct json_member mem[TAKE_MEMBERS];
+	const char *close;
+	ssize_t n;
+	int count, i;
+
+	if (json_validate_object(line, len, why, mem, TAKE_MEMBERS, &count,
+	    &close) != 0)
+		return -1;
+	for (i = 0; i < count && i < TAKE_MEMBERS; i++)
+		if (mem[i].keylen == strlen(KPSRC_MEMBER) &&
+		    memcmp(mem[i].key, KPSRC_MEMBER, mem[i].keylen) == 0) {
+			*src = mem[i].value;
+			*srclen = mem[i].valuelen;
+			return json_member_cut(line, len, &mem[i], out);
+		}
+	/* More members than were kept: the rest are looked through again. */
+	if (count > TAKE_MEMBERS && (n = json_member_remove(line, len,
+	    KPSRC_MEMBER, out, src, srclen)) >= 0)
+		return n;
+	return KPSRC_NONE;
 }
 
 int

@@ -60,6 +60,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jv.h>
 
@@ -104,10 +105,12 @@ struct kpsrc {
 	struct eos_run	 runs[EOS_RUNS_MAX];
 	int		 nruns;
 	/*
-	 * Parsed: the strings above live in these, owned until released;
-	 * read without libjq, in text (so a parsed kpsrc is not copied).
+	 * Parsed: the strings above live in held (if holding), owned until
+	 * released, or, read without libjq, in text (so a parsed kpsrc is
+	 * not copied).
 	 */
 	jv		 held[3];
+	int		 holding;
 	char		 text[KPSRC_TEXT_MAX];
 };
 
@@ -164,6 +167,16 @@ int	kpsrc_write_line(FILE *, const char *value, size_t len,
  */
 void	kpsrc_unwrap(const char *rec, size_t n, const char **value,
 	    size_t *len, char **owned);
+/*
+ * Validates line[0..len) as json_validate does and, in the same pass,
+ * takes its _kp_src member out, as json_member_remove does: the rest of
+ * the line goes to out (room for len bytes), the member's value to *src
+ * and *srclen. Returns the length of the rest; -1, *why set, if the line
+ * is not JSON; KPSRC_NONE if it is no object with a _kp_src member.
+ */
+#define KPSRC_NONE	(-2)
+ssize_t	kpsrc_take(const char *line, size_t len, char *out, const char **src,
+	    size_t *srclen, const char **why);
 /* Whether the JSON text line[0..len) is an object with a _kp_src member. */
 int	kpsrc_carried(const char *line, size_t len);
 /* Whether the bytes mention a "_kp_src" member: a cheap test, for a line cut short. */
