@@ -224,24 +224,21 @@ int
 eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
     const char **why)
 {
-	const char *srcjs;
-	size_t srclen;
-	struct kpsrc src;
+	struct kpsrc_taken t;
 	ssize_t n;
-	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	if (len + 1 > e->bufcap) {
 		e->bufcap = len + 1;
 		e->buf = xreallocarray(e->buf, e->bufcap, 1);
 	}
-	if ((n = kpsrc_take(line, len, e->buf, &srcjs, &srclen, why)) < 0) {
+	if ((n = kpsrc_take(line, len, e->buf, &t, why)) < 0) {
 		if (n == KPSRC_NONE)
 			*why = "no _kp_src: kout --eos reads what kin --eos "
 			    "writes";
 		return -1;
 	}
-	switch (kpsrc_kind_text(srcjs, srclen)) {
+	switch (t.kind) {
 	case KPSRC_KIND_PENDING:
 		/* A window filter's output: its position comes after it. */
 		if (!e->in_txn)
@@ -254,21 +251,20 @@ eos_take(struct eos *e, const char *line, size_t len, struct eos_record *rec,
 			return -1;
 		}
 		rec->position_only = 1;
-		return take_positions(e, jv_parse_sized(srcjs, (int)srclen),
+		return take_positions(e, jv_parse_sized(t.text, (int)t.len),
 		    why);
 	case KPSRC_KIND_RECORD:
-		if ((rc = kpsrc_parse_text(srcjs, srclen, KPSRC_RECORD,
-		    &src)) != 0) {
-			*why = kpsrc_why(KPSRC_RECORD, rc);
+		if (t.rc != 0) {
+			*why = kpsrc_why(KPSRC_RECORD, t.rc);
 			return -1;
 		}
 		/* A rebalance in between: what was read before commits first. */
-		if (e->in_txn && other_generation(e, &src))
+		if (e->in_txn && other_generation(e, &t.src))
 			new_generation(e);
 		if (!e->in_txn)
 			begin(e);
-		note(e, &src);
-		kpsrc_release(&src);
+		note(e, &t.src);
+		kpsrc_release(&t.src);
 		break;
 	}
 	e->txn_records++;

@@ -10,6 +10,9 @@ struct scan {
 	struct json_member	*mem;
 	int			 maxmem, nmem;
 	const unsigned char	*close;
+	/* json_validate_object_with: the reader not yet given its member. */
+	const struct json_reader *reader;
+	size_t			 reader_namelen;
 };
 
 static int	scan_value(struct scan *, int depth);
@@ -276,28 +279,41 @@ scan_container(struct scan *sc, int depth, unsigned char close)
 	}
 	for (;;) {
 		struct json_member *m = NULL;
+		const unsigned char *key = sc->p + 1;
+		size_t keylen, read = 0;
 
 		if (close == '}') {
 			if (sc->p >= sc->end || *sc->p != '"')
 				return fail(sc, "object key is not a string");
 			if (depth == 0 && sc->mem != NULL &&
-			    sc->nmem++ < sc->maxmem) {
+			    sc->nmem++ < sc->maxmem)
 				m = &sc->mem[sc->nmem - 1];
-				m->key = (const char *)sc->p + 1;
-			}
 			if (scan_string(sc) != 0)
 				return -1;
-			if (m != NULL)
-				m->keylen = (size_t)((const char *)sc->p - 1 - m->key);
+			keylen = (size_t)(sc->p - 1 - key);
+			if (m != NULL) {
+				m->key = (const char *)key;
+				m->keylen = keylen;
+			}
 			skip_ws(sc);
 			if (sc->p >= sc->end || *sc->p != ':')
 				return fail(sc, "missing ':' in object");
 			sc->p++;
 			skip_ws(sc);
+			/* Keys compared raw, as json_member_span does. */
+			if (depth == 0 && keylen == sc->reader_namelen &&
+			    sc->reader != NULL &&
+			    memcmp(key, sc->reader->name, keylen) == 0) {
+				read = sc->reader->read((const char *)sc->p,
+				    (size_t)(sc->end - sc->p), sc->reader->arg);
+				sc->reader = NULL;
+			}
 		}
 		if (m != NULL)
 			m->value = (const char *)sc->p;
-		if (scan_value(sc, depth + (close == '}' ? 2 : 1)) != 0)
+		if (read > 0)
+			sc->p += read;
+		else if (scan_value(sc, depth + (close == '}' ? 2 : 1)) != 0)
 			return -1;
 		if (m != NULL)
 			m->valuelen = (size_t)((const char *)sc->p - m->value);
@@ -384,8 +400,18 @@ int
 json_validate_object(const char *s, size_t n, const char **why,
     struct json_member *mem, int max, int *count, const char **close)
 {
+	return json_validate_object_with(s, n, why, mem, max, count, close,
+	    NULL);
+}
+
+int
+json_validate_object_with(const char *s, size_t n, const char **why,
+    struct json_member *mem, int max, int *count, const char **close,
+    const struct json_reader *reader)
+{
 	struct scan sc = { (const unsigned char *)s,
-	    (const unsigned char *)s + n, NULL, mem, max, 0, NULL };
+	    (const unsigned char *)s + n, NULL, mem, max, 0, NULL, reader,
+	    reader != NULL ? strlen(reader->name) : 0 };
 
 	if (validate(&sc, 0, why) != 0)
 		return -1;

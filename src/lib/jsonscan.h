@@ -45,6 +45,24 @@ int	json_validate_object(const char *s, size_t n, const char **why,
 	    struct json_member *mem, int max, int *count, const char **close);
 
 /*
+ * A reader of one member's value, for json_validate_object_with: the
+ * value of the first top-level member called name (its key compared raw)
+ * goes to read(v, n, arg) before it is scanned, n being the bytes from v
+ * to the end of the text. read returns the length of the valid JSON value
+ * it read at v, which is then not scanned again, or 0 to have it scanned.
+ */
+struct json_reader {
+	const char	*name;
+	size_t		(*read)(const char *v, size_t n, void *arg);
+	void		*arg;
+};
+
+/* json_validate_object, with the reader given its member's value. */
+int	json_validate_object_with(const char *s, size_t n, const char **why,
+	    struct json_member *mem, int max, int *count, const char **close,
+	    const struct json_reader *reader);
+
+/*
  * For a valid JSON object s[0..n), finds the first member called name and
  * sets *start and *len to its value's raw text. Returns 0 if found, -1 if
  * s is not an object or has no such member.

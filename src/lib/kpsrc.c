@@ -256,17 +256,17 @@ static int
 fast_string(const char **p, const char *end, char **to, const char *tend,
     const char **out)
 {
-	const char *q;
+	const char *from = *p + 1, *q;
 	size_t n;
 
-	for (q = *p + 1; q < end && *q != '"'; q++)
+	for (q = from; q < end && *q != '"'; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e ||
 		    *q == '\\')
 			return -1;
-	n = (size_t)(q - (*p + 1));
+	n = (size_t)(q - from);
 	if (q >= end || n + 1 > (size_t)(tend - *to))
 		return -1;
-	memcpy(*to, *p + 1, n);
+	memcpy(*to, from, n);
 	(*to)[n] = '\0';
 	*out = *to;
 	*to += n + 1;
@@ -303,32 +303,36 @@ fast_whole(const char **p, const char *end, int64_t *out)
 	return 0;
 }
 
-int
-kpsrc_parse_fast(const char *t, size_t n, enum kpsrc_form form,
+/*
+ * kpsrc_parse_fast of the array that opens at t, up to its closing
+ * bracket. Returns the length read; 0 if it is not such, s then holding
+ * nothing.
+ */
+static size_t
+fast_array(const char *t, const char *end, enum kpsrc_form form,
     struct kpsrc *s)
 {
 	struct slots sl;
-	const char *p, *end = t + n;
+	const char *p = t;
 	char *to = s->text;
 	int len;
 
 	kpsrc_clear(s, form);
-	p = skip_ws(t, end);
 	if (p >= end || *p++ != '[')
-		return KPSRC_NOT_FAST;
+		return 0;
 	for (len = 0;;) {
 		p = skip_ws(p, end);
 		/* Past the slots: runs, or too many. */
 		if (len == SLOTS || p >= end)
-			return KPSRC_NOT_FAST;
+			return 0;
 		if (*p == '"') {
 			if (fast_string(&p, end, &to, s->text + sizeof(s->text),
 			    &sl.str[len]) != 0)
-				return KPSRC_NOT_FAST;
+				return 0;
 			sl.kind[len++] = SLOT_STRING;
 		} else {
 			if (fast_whole(&p, end, &sl.whole[len]) != 0)
-				return KPSRC_NOT_FAST;
+				return 0;
 			sl.kind[len++] = SLOT_WHOLE;
 		}
 		p = skip_ws(p, end);
@@ -337,10 +341,24 @@ kpsrc_parse_fast(const char *t, size_t n, enum kpsrc_form form,
 		else if (p < end && *p == ']')
 			break;
 		else
-			return KPSRC_NOT_FAST;
+			return 0;
 	}
-	if (skip_ws(p + 1, end) != end || !arity_ok(form, len) ||
-	    slots_used(form, len) != len || slots_take(&sl, form, len, s) != 0) {
+	if (!arity_ok(form, len) || slots_used(form, len) != len ||
+	    slots_take(&sl, form, len, s) != 0) {
+		kpsrc_clear(s, form);
+		return 0;
+	}
+	return (size_t)(p + 1 - t);
+}
+
+int
+kpsrc_parse_fast(const char *t, size_t n, enum kpsrc_form form,
+    struct kpsrc *s)
+{
+	const char *p = skip_ws(t, t + n);
+	size_t k = fast_array(p, t + n, form, s);
+
+	if (k == 0 || skip_ws(p + k, t + n) != t + n) {
 		kpsrc_clear(s, form);
 		return KPSRC_NOT_FAST;
 	}
@@ -566,30 +584,58 @@ kpsrc_unwrap(const char *rec, size_t n, const char **value, size_t *len,
 /* Members of a line kpsrc_take looks through in its pass; kin's have 5. */
 #define TAKE_MEMBERS	32
 
-ssize_t
-kpsrc_take(const char *line, size_t len, char *out, const char **src,
-    size_t *srclen, const char **why)
+/* kpsrc_take's reader of _kp_src, in the scan: a record's, without libjq. */
+static size_t
+take_record(const char *v, size_t n, void *arg)
 {
+	struct kpsrc_taken *t = arg;
+	size_t k = fast_array(v, v + n, KPSRC_RECORD, &t->src);
+
+	t->rc = k > 0 ? 0 : KPSRC_NOT_FAST;
+	return k;
+}
+
+ssize_t
+kpsrc_take(const char *line, size_t len, char *out, struct kpsrc_taken *t,
+    const char **why)
+{
+	struct json_reader reader = { KPSRC_MEMBER, take_record, t };
 	struct json_member mem[TAKE_MEMBERS];
 	const char *close;
-	ssize_t n;
+	ssize_t n = KPSRC_NONE;
 	int count, i;
 
-	if (json_validate_object(line, len, why, mem, TAKE_MEMBERS, &count,
-	    &close) != 0)
+	t->rc = KPSRC_NOT_FAST;
+	kpsrc_clear(&t->src, KPSRC_RECORD);
+	if (json_validate_object_with(line, len, why, mem, TAKE_MEMBERS,
+	    &count, &close, &reader) != 0) {
+		kpsrc_release(&t->src);
 		return -1;
-	for (i = 0; i < count && i < TAKE_MEMBERS; i++)
+	}
+	for (i = 0; i < count && i < TAKE_MEMBERS && n < 0; i++)
 		if (mem[i].keylen == strlen(KPSRC_MEMBER) &&
 		    memcmp(mem[i].key, KPSRC_MEMBER, mem[i].keylen) == 0) {
-			*src = mem[i].value;
-			*srclen = mem[i].valuelen;
-			return json_member_cut(line, len, &mem[i], out);
+			t->text = mem[i].value;
+			t->len = mem[i].valuelen;
+			n = json_member_cut(line, len, &mem[i], out);
 		}
 	/* More members than were kept: the rest are looked through again. */
-	if (count > TAKE_MEMBERS && (n = json_member_remove(line, len,
-	    KPSRC_MEMBER, out, src, srclen)) >= 0)
+	if (n < 0 && count > TAKE_MEMBERS && (n = json_member_remove(line, len,
+	    KPSRC_MEMBER, out, &t->text, &t->len)) < 0)
+		n = KPSRC_NONE;
+	if (n < 0) {
+		kpsrc_release(&t->src);
 		return n;
-	return KPSRC_NONE;
+	}
+	if (t->rc == 0) {
+		t->kind = KPSRC_KIND_RECORD;
+		return n;
+	}
+	t->kind = kpsrc_kind_text(t->text, t->len);
+	if (t->kind == KPSRC_KIND_RECORD)
+		t->rc = kpsrc_parse(jv_parse_sized(t->text, (int)t->len),
+		    KPSRC_RECORD, &t->src);
+	return n;
 }
 
 int

@@ -167,16 +167,26 @@ int	kpsrc_write_line(FILE *, const char *value, size_t len,
  */
 void	kpsrc_unwrap(const char *rec, size_t n, const char **value,
 	    size_t *len, char **owned);
+/* A line's _kp_src, as kpsrc_take finds it. */
+struct kpsrc_taken {
+	enum kpsrc_kind	 kind;
+	const char	*text;		/* the member's value: text[0..len) */
+	size_t		 len;
+	int		 rc;		/* a record's: kpsrc_parse's, for src */
+	struct kpsrc	 src;		/* a record's; the caller releases it */
+};
+
 /*
  * Validates line[0..len) as json_validate does and, in the same pass,
- * takes its _kp_src member out, as json_member_remove does: the rest of
- * the line goes to out (room for len bytes), the member's value to *src
- * and *srclen. Returns the length of the rest; -1, *why set, if the line
- * is not JSON; KPSRC_NONE if it is no object with a _kp_src member.
+ * takes its _kp_src member out as json_member_remove does (the rest of
+ * the line to out, room for len bytes) and reads it into *t: its kind,
+ * and a record's position as kpsrc_parse_text reads it. Returns the length
+ * of the rest; -1, *why set, if the line is not JSON; KPSRC_NONE if it is
+ * no object with a _kp_src member (t->src then holds nothing).
  */
 #define KPSRC_NONE	(-2)
-ssize_t	kpsrc_take(const char *line, size_t len, char *out, const char **src,
-	    size_t *srclen, const char **why);
+ssize_t	kpsrc_take(const char *line, size_t len, char *out,
+	    struct kpsrc_taken *t, const char **why);
 /* Whether the JSON text line[0..len) is an object with a _kp_src member. */
 int	kpsrc_carried(const char *line, size_t len);
 /* Whether the bytes mention a "_kp_src" member: a cheap test, for a line cut short. */

@@ -10,6 +10,10 @@
  * the same; kpsrc_parse_text's result is always kpsrc_parse's, and
  * kpsrc_kind_text's of valid JSON kpsrc_kind's.
  *
+ * As a line kout --eos reads: kpsrc_take judges it as json_validate does
+ * (with the same reason), takes out what json_member_remove takes out,
+ * and reads it as kpsrc_kind and kpsrc_parse do.
+ *
  * As a Kafka value: kpsrc_write_line writes one JSON object (libjq reads
  * it) whose _kp_src is the position given, and what kout takes out of it
  * (kpsrc_unwrap) is the value again: equal JSON for a JSON value, the
@@ -130,6 +134,52 @@ check_position(const char *text, size_t n, enum kpsrc_form form)
 }
 
 static void
+check_take(const char *line, size_t n)
+{
+	struct kpsrc_taken t;
+	struct kpsrc s;
+	const char *why, *why2, *text;
+	char *out, *rest;
+	size_t len;
+	ssize_t got, want;
+	jv v;
+	int rc;
+
+	if ((out = malloc(n + 1)) == NULL || (rest = malloc(n + 1)) == NULL)
+		abort();
+	got = kpsrc_take(line, n, out, &t, &why);
+	if (json_validate(line, n, &why2) != 0) {
+		if (got != -1 || strcmp(why, why2) != 0)
+			fuzz_fail("not JSON (%s), taken: %zd", why2, got);
+		goto done;
+	}
+	want = json_member_remove(line, n, KPSRC_MEMBER, rest, &text, &len);
+	if (want < 0) {
+		if (got != KPSRC_NONE)
+			fuzz_fail("no _kp_src, taken: %zd", got);
+		goto done;
+	}
+	if (got != want || memcmp(out, rest, (size_t)got) != 0 ||
+	    t.text != text || t.len != len)
+		fuzz_fail("_kp_src taken out otherwise than json_member_remove");
+	v = jv_parse_sized(text, (int)len);
+	if (t.kind != kpsrc_kind(v))
+		fuzz_fail("kind %d, kpsrc_kind %d", t.kind, kpsrc_kind(v));
+	if (t.kind == KPSRC_KIND_RECORD) {
+		rc = kpsrc_parse(v, KPSRC_RECORD, &s);
+		if (rc != t.rc || (rc == 0 && differ(&s, &t.src)))
+			fuzz_fail("read %d, kpsrc_parse %d, or otherwise", t.rc,
+			    rc);
+		kpsrc_release(&s);
+	} else
+		jv_free(v);
+	kpsrc_release(&t.src);
+done:
+	free(out);
+	free(rest);
+}
+
+static void
 check_value(const char *value, size_t n, int tombstone)
 {
 	struct kpsrc s;
@@ -201,7 +251,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (n < 1)
 		return 0;
 	s = fuzz_strndup(data + 1, n - 1);
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		check_position(s, n - 1, KPSRC_RECORD);
 		break;
@@ -213,6 +263,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		break;
 	case 3:
 		check_value(s, n - 1, 1);
+		break;
+	case 4:
+		check_take(s, n - 1);
 		break;
 	}
 	free(s);

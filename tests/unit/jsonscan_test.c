@@ -36,6 +36,50 @@ jq_reads(const char *s, size_t n)
 }
 
 /*
+ * Whether json_member_cut of the member called name, as
+ * json_validate_object finds it, leaves what json_member_remove leaves.
+ */
+static int
+cut_as_removed(const char *in, const char *name)
+{
+	struct json_member mem[8];
+	const char *close, *start;
+	char out[128], cut[128];
+	size_t len;
+	ssize_t n;
+	int count, i;
+
+	n = json_member_remove(in, strlen(in), name, out, &start, &len);
+	if (json_validate_object(in, strlen(in), NULL, mem, 8, &count,
+	    &close) != 0)
+		return 0;
+	for (i = 0; i < count && i < 8; i++)
+		if (mem[i].keylen == strlen(name) &&
+		    memcmp(mem[i].key, name, mem[i].keylen) == 0)
+			return mem[i].value == start && mem[i].valuelen == len &&
+			    json_member_cut(in, strlen(in), &mem[i], cut) == n &&
+			    memcmp(cut, out, (size_t)n) == 0;
+	return n == -1;
+}
+
+/* A json_reader that notes what it is given and says it read give bytes. */
+struct given {
+	size_t	 give;
+	int	 calls;
+	char	 seen[64];
+};
+
+static size_t
+read_given(const char *v, size_t n, void *arg)
+{
+	struct given *g = arg;
+
+	g->calls++;
+	snprintf(g->seen, sizeof(g->seen), "%.*s", (int)n, v);
+	return g->give;
+}
+
+/*
  * Writes into buf a value nested as kinds says, outermost first ('[' an
  * array, '{' an object with one member), around inner. Returns its length.
  */
@@ -239,6 +283,8 @@ main(void)
 			    memcmp(out, rm[k].out, (size_t)n) == 0, what);
 			if (n >= 0)
 				printf("# got %.*s\n", (int)n, out);
+			snprintf(what, sizeof(what), "member cut: %s", rm[k].in);
+			tap_ok(cut_as_removed(rm[k].in, "_k"), what);
 		}
 		tap_ok(json_member_remove("{\"a\":1}", 7, "_k", out, &start,
 		    &len) == -1, "member remove: no such member");
@@ -321,6 +367,56 @@ main(void)
 		    &close) == 0 && count == 40 && close == big + off - 1 &&
 		    mem[31].keylen == 3 && memcmp(mem[31].key, "m31", 3) == 0,
 		    "validate_object: 40 members, 32 recorded, all counted");
+	}
+
+	{
+		/* A reader given one member's value in the scan. */
+		static const struct {
+			const char	*in;
+			size_t		 give;	/* what the reader says it read */
+			const char	*seen;	/* what it is given, NULL: none */
+			int		 valid, count;
+		} rd[] = {
+			{ "{\"a\":1,\"r\":[1,2],\"b\":2}", 5, "[1,2],\"b\":2}", 1, 3 },
+			{ "{\"a\":1,\"r\":[1,2],\"b\":2}", 0, "[1,2],\"b\":2}", 1, 3 },
+			{ "{\"r\" : \"x\" }", 3, "\"x\" }", 1, 1 },
+			{ "{\"r\":1,\"r\":2}", 1, "1,\"r\":2}", 1, 2 },
+			{ "{\"x\":{\"r\":1}}", 0, NULL, 1, 1 },
+			{ "[{\"r\":1}]", 0, NULL, 1, -1 },
+			{ "{\"\\u0072\":1}", 0, NULL, 1, 1 },
+			{ "{\"r\":[1,2],\"b\":}", 5, "[1,2],\"b\":}", 0, 0 },
+			{ "{\"a\":tru,\"r\":1}", 0, NULL, 0, 0 },
+		};
+		struct json_member mem[8];
+		struct json_reader r = { "r", read_given, NULL };
+		struct given g;
+		const char *close, *why, *why2;
+		size_t k;
+		int count, i, rc, ok;
+
+		for (k = 0; k < sizeof(rd) / sizeof(rd[0]); k++) {
+			memset(&g, 0, sizeof(g));
+			g.give = rd[k].give;
+			r.arg = &g;
+			rc = json_validate_object_with(rd[k].in, strlen(rd[k].in),
+			    &why, mem, 8, &count, &close, &r);
+			ok = (rc == 0) == rd[k].valid &&
+			    (rc != 0 || count == rd[k].count) &&
+			    g.calls == (rd[k].seen != NULL) &&
+			    (rd[k].seen == NULL || strcmp(g.seen, rd[k].seen) == 0);
+			if (rc != 0)
+				ok &= json_validate(rd[k].in, strlen(rd[k].in),
+				    &why2) != 0 && strcmp(why, why2) == 0;
+			/* The member's value: what the reader read. */
+			for (i = 0; rc == 0 && rd[k].give > 0 && i < count; i++)
+				if (mem[i].keylen == 1 && mem[i].key[0] == 'r') {
+					ok &= mem[i].valuelen == rd[k].give;
+					break;
+				}
+			snprintf(what, sizeof(what), "validate_object_with: %s, "
+			    "%zu read", rd[k].in, rd[k].give);
+			tap_ok(ok, what);
+		}
 	}
 
 	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&

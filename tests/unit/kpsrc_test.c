@@ -242,6 +242,76 @@ static const struct {
 	    "[\"g\",\"t\",0,10,3,\"m\",11,[[\"a-b\",12]]]" } },
 };
 
+/* Lines as kout --eos takes them (kpsrc_take), and what it finds. */
+static const struct {
+	const char	*line;
+	const char	*rest;		/* NULL: not JSON (why as json_validate's) */
+	int		 none;		/* no _kp_src member */
+	enum kpsrc_kind	 kind;
+	const char	*text;		/* the member's value */
+	int		 rc;		/* a record's */
+	const char	*group;		/* a record's, parsed */
+	int64_t		 offset;
+} takes[] = {
+	{ "{\"a\":1,\"_kp_src\":[\"g\",\"t\",0,5,2,\"m\"],\"b\":[2]}",
+	    "{\"a\":1,\"b\":[2]}", 0, KPSRC_KIND_RECORD,
+	    "[\"g\",\"t\",0,5,2,\"m\"]", 0, "g", 5 },
+	{ "{ \"_kp_src\" : [ \"g\" , \"t\" , 1 , 7 ] }", "{ }", 0,
+	    KPSRC_KIND_RECORD, "[ \"g\" , \"t\" , 1 , 7 ]", 0, "g", 7 },
+	{ "{\"_kp_src\":[\"g\\u00e9\",\"t\",0,6,2,\"m\",[[\"a\",9]]]}", "{}", 0,
+	    KPSRC_KIND_RECORD, "[\"g\\u00e9\",\"t\",0,6,2,\"m\",[[\"a\",9]]]", 0,
+	    "g\xc3\xa9", 6 },
+	{ "{\"_kp_src\":[\"g\",\"t\",0,1],\"_kp_src\":[\"h\",\"t\",0,2]}",
+	    "{\"_kp_src\":[\"h\",\"t\",0,2]}", 0, KPSRC_KIND_RECORD,
+	    "[\"g\",\"t\",0,1]", 0, "g", 1 },
+	{ "{\"a\":1,\"_kp_src\":[\"g\",\"t\",0]}", "{\"a\":1}", 0,
+	    KPSRC_KIND_RECORD, "[\"g\",\"t\",0]", KPSRC_BAD, NULL, 0 },
+	{ "{\"_kp_src\":[\"g\",\"t\",0,5,2,\"m\",[[\"a\",5]]]}", "{}", 0,
+	    KPSRC_KIND_RECORD, "[\"g\",\"t\",0,5,2,\"m\",[[\"a\",5]]]",
+	    KPSRC_BAD_RUNS, NULL, 0 },
+	{ "{\"v\":1,\"_kp_src\":\"+\"}", "{\"v\":1}", 0, KPSRC_KIND_PENDING,
+	    "\"+\"", 0, NULL, 0 },
+	{ "{\"_kp_src\":[[\"g\",\"t\",0,5,2,\"m\",6,[]]]}", "{}", 0,
+	    KPSRC_KIND_LIST, "[[\"g\",\"t\",0,5,2,\"m\",6,[]]]", 0, NULL, 0 },
+	{ "{\"a\":1}", "", 1, 0, NULL, 0, NULL, 0 },
+	{ "[\"_kp_src\"]", "", 1, 0, NULL, 0, NULL, 0 },
+	{ "{\"x\":{\"_kp_src\":[\"g\",\"t\",0,1]}}", "", 1, 0, NULL, 0, NULL,
+	    0 },
+	{ "{\"_kp_src\":[\"g\",\"t\",0,1],\"a\":tru}", NULL, 0, 0, NULL, 0,
+	    NULL, 0 },
+	{ "{\"a\":1,\"_kp_src\":[\"g\",\"t\",0,1]", NULL, 0, 0, NULL, 0, NULL,
+	    0 },
+	{ "{\"_kp_src\":[\"g\",\"t\",0,1,]}", NULL, 0, 0, NULL, 0, NULL, 0 },
+};
+
+/* Whether kpsrc_take finds in takes[i].line what the table says. */
+static int
+taken(int i)
+{
+	const char *line = takes[i].line, *why, *why2;
+	struct kpsrc_taken t;
+	char out[512];
+	ssize_t n;
+	int ok;
+
+	n = kpsrc_take(line, strlen(line), out, &t, &why);
+	if (takes[i].rest == NULL)
+		return n == -1 && json_validate(line, strlen(line), &why2) != 0 &&
+		    strcmp(why, why2) == 0;
+	if (takes[i].none)
+		return n == KPSRC_NONE;
+	ok = n == (ssize_t)strlen(takes[i].rest) &&
+	    memcmp(out, takes[i].rest, (size_t)n) == 0 &&
+	    t.kind == takes[i].kind && t.len == strlen(takes[i].text) &&
+	    memcmp(t.text, takes[i].text, t.len) == 0;
+	if (ok && t.kind == KPSRC_KIND_RECORD)
+		ok = t.rc == takes[i].rc && (t.rc != 0 ||
+		    (strcmp(t.src.group, takes[i].group) == 0 &&
+		    t.src.offset == takes[i].offset));
+	kpsrc_release(&t.src);
+	return ok;
+}
+
 int
 main(void)
 {
@@ -419,6 +489,29 @@ main(void)
 	    kind_as_libjq("[\"g\",[]]") && kind_as_libjq("null") &&
 	    kind_as_libjq("12") && kind_as_libjq("{\"a\":[]}"),
 	    "kind from text: as kpsrc_kind says");
+
+	/* Lines as kout --eos takes them: validated, _kp_src out and read. */
+	for (i = 0; i < (int)(sizeof(takes) / sizeof(takes[0])); i++) {
+		snprintf(big, sizeof(big), "take: %s", takes[i].line);
+		tap_ok(taken(i), big);
+	}
+	at = snprintf(big, sizeof(big), "{");
+	for (i = 0; i < 40; i++)
+		at += snprintf(big + at, sizeof(big) - (size_t)at, "\"m%d\":%d,",
+		    i, i);
+	snprintf(big + at, sizeof(big) - (size_t)at,
+	    "\"_kp_src\":[\"g\",\"t\",0,9]}");
+	{
+		struct kpsrc_taken t;
+		char out[sizeof(big)];
+		const char *why;
+		ssize_t n = kpsrc_take(big, strlen(big), out, &t, &why);
+
+		tap_ok(n == at && out[n - 1] == '}' &&
+		    t.kind == KPSRC_KIND_RECORD && t.rc == 0 &&
+		    t.src.offset == 9, "take: _kp_src after 40 members");
+		kpsrc_release(&t.src);
+	}
 
 	/* The kinds of _kp_src a line may carry. */
 	v = jv_parse("\"+\"");
