@@ -106,6 +106,37 @@ special8(uint64_t w)
 	    HIGHS;
 }
 
+/*
+ * Past the plain bytes from p on, eight at a time: p itself, or the first
+ * byte that ends the run, or one of the last seven before end.
+ */
+static inline const unsigned char *
+plain_words(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w, m;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((m = special8(w)) != 0)
+			return p + __builtin_ctzll(m) / 8;
+		p += 8;
+	}
+#endif
+	return p;
+}
+
+size_t
+json_plain_span(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	for (p = plain_words(p, end); p < end && *p != '"' && *p != '\\' &&
+	    *p >= 0x20 && *p < 0x80; p++)
+		;
+	return (size_t)(p - (const unsigned char *)s);
+}
+
 #define UNPAIRED	"unpaired UTF-16 surrogate in a \\u escape"
 
 /* The value of the four hex digits at p, or -1. */
@@ -139,18 +170,7 @@ scan_string(struct scan *sc)
 	long cp;
 
 	for (;;) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		while (end - p >= 8) {
-			uint64_t w, m;
-
-			memcpy(&w, p, 8);
-			if ((m = special8(w)) != 0) {
-				p += __builtin_ctzll(m) / 8;
-				break;
-			}
-			p += 8;
-		}
-#endif
+		p = plain_words(p, end);
 		if (p >= end)
 			break;
 		if (*p == '"') {

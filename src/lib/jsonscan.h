@@ -87,6 +87,13 @@ ssize_t	json_member_remove(const char *s, size_t n, const char *name,
 ssize_t	json_member_cut(const char *s, size_t n, const struct json_member *m,
 	    char *out);
 
+/*
+ * The length of the run of bytes from s on (at most n) that a JSON string
+ * holds as they are: up to a '"', a '\\', a control character or a byte
+ * from 0x80 up.
+ */
+size_t	json_plain_span(const char *s, size_t n);
+
 /* Returns 1 if s[0..n) is valid UTF-8. */
 int	utf8_valid(const char *s, size_t n);
 

@@ -248,29 +248,24 @@ skip_ws(const char *p, const char *end)
 }
 
 /*
- * A string of printable ASCII without escapes at *p, copied NUL-terminated
- * to *to if it fits before tend. Returns -1 for any other: libjq decodes
- * escapes, and puts U+FFFD for bad UTF-8.
+ * A string of ASCII without escapes or control characters at *p, copied
+ * NUL-terminated to *to if it fits before tend. Returns -1 for any other:
+ * libjq decodes escapes, and puts U+FFFD for bad UTF-8.
  */
 static int
 fast_string(const char **p, const char *end, char **to, const char *tend,
     const char **out)
 {
-	const char *from = *p + 1, *q;
-	size_t n;
+	const char *from = *p + 1;
+	size_t n = json_plain_span(from, (size_t)(end - from));
 
-	for (q = from; q < end && *q != '"'; q++)
-		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e ||
-		    *q == '\\')
-			return -1;
-	n = (size_t)(q - from);
-	if (q >= end || n + 1 > (size_t)(tend - *to))
+	if (from + n >= end || from[n] != '"' || n + 1 > (size_t)(tend - *to))
 		return -1;
 	memcpy(*to, from, n);
 	(*to)[n] = '\0';
 	*out = *to;
 	*to += n + 1;
-	*p = q + 1;
+	*p = from + n + 1;
 	return 0;
 }
 

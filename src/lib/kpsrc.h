@@ -49,10 +49,10 @@
  *
  * Read without libjq. kout --eos and wjoin read a position on every line,
  * and libjq's parse of it cost kout --eos more than the rest of the line.
- * kpsrc_parse_text reads the forms kin writes (strings of printable ASCII
- * without escapes, whole numbers written as integers, no runs) itself,
- * checks them by the same rule as kpsrc_parse, and hands anything else to
- * kpsrc_parse: the result is the same either way.
+ * kpsrc_parse_text reads the forms kin writes (strings of ASCII without
+ * escapes or control characters, whole numbers written as integers, no
+ * runs) itself, checks them by the same rule as kpsrc_parse, and hands
+ * anything else to kpsrc_parse: the result is the same either way.
  */
 #ifndef KP_KPSRC_H
 #define KP_KPSRC_H

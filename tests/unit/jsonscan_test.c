@@ -419,6 +419,14 @@ main(void)
 		}
 	}
 
+	tap_ok(json_plain_span("abc\"d", 5) == 3 &&
+	    json_plain_span("abcdefghij\\k", 12) == 10 &&
+	    json_plain_span("a\x01", 2) == 1 &&
+	    json_plain_span("abcdefgh\x7fij\xc3\xa9", 13) == 11 &&
+	    json_plain_span("abcdefghijklmnopqrstu", 21) == 21 &&
+	    json_plain_span("abcdefghijklmnopqrstu", 9) == 9 &&
+	    json_plain_span("", 0) == 0,
+	    "plain span: up to a quote, backslash, control or non-ASCII byte");
 	tap_ok(utf8_valid("h\xc3\xa9", 3) && !utf8_valid("\xc3", 1) &&
 	    !utf8_valid("\xf5\x80\x80\x80", 4), "utf8_valid");
 	return tap_done();

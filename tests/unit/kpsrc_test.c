@@ -410,7 +410,8 @@ main(void)
 	    read_as_libjq("[\"g\",\"t\",0,10]", KPSRC_RECORD, 0) &&
 	    read_as_libjq("[\"G\",\"T\",0,0,-1,\"\"]", KPSRC_RECORD, 0) &&
 	    read_as_libjq("[\"g.1 ~x\",\"t-2_\",3,7,2,"
-	    "\"rdkafka-0b1c2d3e-4f5a\"]", KPSRC_RECORD, 0),
+	    "\"rdkafka-0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e\"]", KPSRC_RECORD,
+	    0) && read_as_libjq("[\"g\x7f\",\"t\",0,1]", KPSRC_RECORD, 0),
 	    "read from text: kin's records without libjq");
 	tap_ok(read_as_libjq("[\"g\",\"C\",2147483647,9007199254740992,"
 	    "2147483647,\"m\"]", KPSRC_RECORD, 0) &&
@@ -431,7 +432,12 @@ main(void)
 	    read_as_libjq("[\"caf\xc3\xa9\",\"t\",0,1]", KPSRC_RECORD,
 	    KPSRC_NOT_FAST) &&
 	    read_as_libjq("[\"g\xff\",\"t\",0,1]", KPSRC_RECORD,
-	    KPSRC_NOT_FAST), "read from text: escapes and UTF-8 left to libjq");
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\x01\",0,1]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST) &&
+	    read_as_libjq("[\"g\",\"t\",0,1,2,\"m\tx\"]", KPSRC_RECORD,
+	    KPSRC_NOT_FAST),
+	    "read from text: escapes, UTF-8 and control characters left to libjq");
 	tap_ok(read_as_libjq("[\"g\",\"t\",-0,1]", KPSRC_RECORD,
 	    KPSRC_NOT_FAST) &&
 	    read_as_libjq("[\"g\",\"t\",0,1e3]", KPSRC_RECORD,
