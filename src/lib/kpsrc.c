@@ -1,4 +1,3 @@
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,12 +434,29 @@ put_string(FILE *fp, const char *s)
 	jv_free(text);
 }
 
+/* A comma, then n in decimal: printf's "%" PRId64 costs kin more. */
+static void
+put_int(FILE *fp, int64_t n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--p = '-';
+	*--p = ',';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), fp);
+}
+
 static void
 put_run(FILE *fp, const struct eos_run *r)
 {
 	putc_unlocked('[', fp);
 	put_string(fp, r->id);
-	fprintf(fp, ",%" PRId64 "]", r->processed);
+	put_int(fp, r->processed);
+	putc_unlocked(']', fp);
 }
 
 void
@@ -454,15 +470,18 @@ kpsrc_write(FILE *fp, const struct kpsrc *s)
 	put_string(fp, s->group);
 	putc_unlocked(',', fp);
 	put_string(fp, s->topic);
-	fprintf(fp, ",%" PRId32 ",%" PRId64, s->partition, s->offset);
+	put_int(fp, s->partition);
+	put_int(fp, s->offset);
 	/* Four elements only when nothing comes after them. */
 	if (s->form == KPSRC_WINDOW || s->generation >= 0 ||
 	    *s->member != '\0' || beyond > 0) {
-		fprintf(fp, ",%" PRId32 ",", s->generation);
+		put_int(fp, s->generation);
+		putc_unlocked(',', fp);
 		put_string(fp, s->member);
 	}
 	if (s->form == KPSRC_WINDOW) {
-		fprintf(fp, ",%" PRId64 ",[", s->processed);
+		put_int(fp, s->processed);
+		fputs(",[", fp);
 		for (i = 0; i < s->nruns; i++) {
 			if (i > 0)
 				putc_unlocked(',', fp);
@@ -487,10 +506,21 @@ kpsrc_write(FILE *fp, const struct kpsrc *s)
 static void
 put_raw(FILE *fp, const char *s, size_t n)
 {
-	size_t i;
+	const char *end = s + n, *nl, *cr, *brk;
 
-	for (i = 0; i < n; i++)
-		putc_unlocked(s[i] == '\n' || s[i] == '\r' ? ' ' : s[i], fp);
+	nl = memchr(s, '\n', n);
+	cr = memchr(s, '\r', n);
+	while ((brk = nl != NULL && (cr == NULL || nl < cr) ? nl : cr) !=
+	    NULL) {
+		fwrite_unlocked(s, 1, (size_t)(brk - s), fp);
+		putc_unlocked(' ', fp);
+		s = brk + 1;
+		if (brk == nl)
+			nl = memchr(s, '\n', (size_t)(end - s));
+		else
+			cr = memchr(s, '\r', (size_t)(end - s));
+	}
+	fwrite_unlocked(s, 1, (size_t)(end - s), fp);
 }
 
 int

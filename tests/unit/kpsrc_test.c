@@ -604,6 +604,10 @@ main(void)
 	tap_ok(wrapped(" {\"a\":\n1 } \n",
 	    " {\"a\": 1 ,\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
 	    " {\"a\": 1 }"), "an object over lines: line breaks as spaces");
+	tap_ok(wrapped("{\"a\":\r\n1,\r\"b\":\n\n[2,\r3]}",
+	    "{\"a\":  1, \"b\":  [2, 3],\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
+	    "{\"a\":  1, \"b\":  [2, 3]}"),
+	    "an object over CR, LF and CRLF lines: each break a space");
 	tap_ok(wrapped("[1,\n2]",
 	    "{\"_kp_value\":[1, 2],\"_kp_src\":[\"g\",\"t\",0,7,3,\"m\"]}\n",
 	    "[1, 2]"), "other JSON: _kp_value");
