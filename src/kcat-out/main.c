@@ -872,7 +872,8 @@ pump(struct kout *ko)
 				continue;
 			}
 			handle_line(ko, line, len, lr.lineno);
-			if (ko->eos_mode && eos_commit_wait(&ko->eos, mono_ms()) == 0)
+			if (ko->eos_mode && lr.lineno % EOS_CLOCK_LINES == 0 &&
+			    eos_commit_wait(&ko->eos, mono_ms()) == 0)
 				eos_commit(&ko->eos);
 		}
 		/* Before the buffer the lines point into is read into again. */
